@@ -1,0 +1,42 @@
+import type { ChatMessage, ModelParameters, ProviderRef, ResponseFormat } from '../prompts/types.js'
+
+export interface CompletionRequest {
+  messages: ChatMessage[]
+  parameters: ModelParameters
+  responseFormat?: ResponseFormat
+  jsonSchema?: unknown
+}
+
+export interface TokenUsage {
+  prompt: number
+  completion: number
+  total: number
+}
+
+export interface Completion {
+  output: string
+  latencyMs: number
+  tokens?: TokenUsage
+  /** Estimated cost in USD, when a price is known. */
+  cost?: number
+}
+
+/** A model behind one interface: GitHub Models, OpenAI-compatible, Anthropic, or a command. */
+export interface Provider {
+  readonly ref: ProviderRef
+  /** Resolves with the model's answer; rejects with an Error whose message is safe to show. */
+  complete(request: CompletionRequest, signal?: AbortSignal): Promise<Completion>
+}
+
+/** What providers read from the outside world; injected so tests and the CLI can differ. */
+export interface ProviderEnvironment {
+  /** Token for GitHub Models. */
+  modelsToken?: string
+  /** Base URL of the GitHub Models inference API. */
+  modelsEndpoint: string
+  env: Record<string, string | undefined>
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number
+  /** Retries after the first attempt, for 429, 5xx, timeouts and connection errors. */
+  maxRetries: number
+}

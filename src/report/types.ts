@@ -1,0 +1,30 @@
+import type { Comparison, Verdict } from '../compare/types.js'
+
+/** Everything the report needs besides the comparison; plain values so another job can render it. */
+export interface ReportContext {
+  /** The final verdict, after the override label is applied. */
+  verdict: Verdict
+  /** The label that accepted a regression, when the verdict is `overridden`. */
+  overrideLabel?: string
+  /** Link to the workflow run, for the foot of the comment. */
+  runUrl?: string
+  baseSha?: string
+  headSha?: string
+  /** Where the full report lives when the comment had to leave rows out. */
+  fullReportHint?: string
+  /** A one-sentence error, when the verdict is `error`. */
+  error?: string
+}
+
+export interface ReportInput {
+  comparison: Comparison
+  context: ReportContext
+}
+
+/** Shown while an evaluation runs, so nobody reads the previous verdict as current. */
+export interface ProgressInfo {
+  prompts: number
+  calls: number
+  headSha?: string
+  runUrl?: string
+}
