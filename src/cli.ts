@@ -1,0 +1,103 @@
+import { writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { createGitChangeSource } from './changes/git.js'
+import { applyOverride } from './compare/override.js'
+import { errorMessage, isUserError } from './errors.js'
+import { runPipeline } from './pipeline.js'
+import { createProviderRegistry } from './providers/index.js'
+import { buildJsonReport } from './report/json.js'
+import { renderJobSummary } from './report/markdown.js'
+import { redactSecrets, secretsFromEnvironment } from './secrets.js'
+
+const USAGE = `Usage: promptgate [options]
+
+Evaluates the base and head versions of every prompt changed between two git refs
+of a local repository and prints the markdown report.
+
+Options:
+  --repo DIR              git repository (default: the current directory)
+  --base REF              base ref (default: main)
+  --head REF              head ref (default: HEAD)
+  --models-endpoint URL   GitHub Models API (default: $PROMPTGATE_MODELS_ENDPOINT or https://models.github.ai/inference)
+  --models-token TOKEN    GitHub Models token (default: $GITHUB_TOKEN)
+  --concurrency N         model calls in flight at once (default: 8)
+  --report FILE           also write the JSON report to FILE
+  --accept                accept a regression, as the override label does on a pull request
+  -h, --help              show this help
+
+Exit status: 0 pass, skipped or accepted; 1 regressed; 2 error.`
+
+const EXIT = { pass: 0, skipped: 0, overridden: 0, regressed: 1, error: 2 } as const
+const ACCEPT_LABEL = '--accept'
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      repo: { type: 'string', default: '.' },
+      base: { type: 'string', default: 'main' },
+      head: { type: 'string', default: 'HEAD' },
+      'models-endpoint': { type: 'string' },
+      'models-token': { type: 'string' },
+      concurrency: { type: 'string', default: '8' },
+      report: { type: 'string' },
+      accept: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    },
+    strict: true
+  })
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
+  const concurrency = Number(values.concurrency)
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency takes a whole number of 1 or more')
+
+  const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
+  const source = await createGitChangeSource(values.repo, values.base, values.head)
+  const outcome = await runPipeline({
+    source,
+    providers: createProviderRegistry({
+      modelsToken,
+      modelsEndpoint: (
+        values['models-endpoint'] ??
+        process.env.PROMPTGATE_MODELS_ENDPOINT ??
+        'https://models.github.ai/inference'
+      ).replace(/\/+$/, ''),
+      env: process.env,
+      timeoutMs: 60_000,
+      maxRetries: 4
+    }),
+    concurrency,
+    onPlanned: plan => {
+      process.stderr.write(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls\n`)
+    }
+  })
+  const final = applyOverride(outcome.comparison.verdict, values.accept ? [ACCEPT_LABEL] : [], ACCEPT_LABEL)
+  const input = {
+    comparison: outcome.comparison,
+    context: {
+      verdict: final.verdict,
+      overrideLabel: final.overrideLabel,
+      baseSha: source.baseRef,
+      headSha: source.headRef
+    }
+  }
+  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
+  if (values.report) {
+    await writeFile(values.report, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets))
+  }
+  process.stdout.write(`${redactSecrets(renderJobSummary(input), secrets)}\n`)
+  process.stderr.write(`promptgate: verdict ${final.verdict}\n`)
+  return EXIT[final.verdict]
+}
+
+main(process.argv.slice(2)).then(
+  code => {
+    process.exitCode = code
+  },
+  error => {
+    process.stderr.write(`promptgate: ${isUserError(error) ? error.describe() : errorMessage(error)}\n`)
+    process.exitCode = EXIT.error
+  }
+)

@@ -1,0 +1,37 @@
+import * as core from '@actions/core'
+import { UserError } from './errors.js'
+
+export interface ActionInputs {
+  configPath: string
+  githubToken: string
+  modelsToken: string
+  modelsEndpoint: string
+  overrideLabel: string
+  comment: boolean
+  failOnRegression: boolean
+  reportPath: string
+}
+
+function booleanInput(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim().toLowerCase()
+  if (raw === '') return fallback
+  if (['true', 'yes', '1', 'on'].includes(raw)) return true
+  if (['false', 'no', '0', 'off'].includes(raw)) return false
+  throw new UserError(`input "${name}" must be true or false, not "${raw}"; fix it in the workflow's "with:" block`)
+}
+
+export function readInputs(): ActionInputs {
+  const githubToken = core.getInput('github-token')
+  const modelsToken = core.getInput('models-token') || githubToken
+  for (const secret of [githubToken, modelsToken]) if (secret) core.setSecret(secret)
+  return {
+    configPath: core.getInput('config') || '.github/promptgate.yml',
+    githubToken,
+    modelsToken,
+    modelsEndpoint: (core.getInput('models-endpoint') || 'https://models.github.ai/inference').replace(/\/+$/, ''),
+    overrideLabel: core.getInput('override-label') || 'promptgate:accept',
+    comment: booleanInput('comment', true),
+    failOnRegression: booleanInput('fail-on-regression', true),
+    reportPath: core.getInput('report-path') || 'promptgate-report.json'
+  }
+}

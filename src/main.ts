@@ -1,0 +1,186 @@
+import * as core from '@actions/core'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { applyOverride } from './compare/override.js'
+import type { Comparison, Verdict } from './compare/types.js'
+import { errorMessage, isUserError, UserError } from './errors.js'
+import { upsertStickyComment } from './github/comment.js'
+import { createApiChangeSource } from './github/change-source.js'
+import { readPullRequestEvent, type PullRequestRef } from './github/event.js'
+import { listLabels } from './github/labels.js'
+import { createOctokit, type Octokit } from './github/octokit.js'
+import { readInputs, type ActionInputs } from './inputs.js'
+import { runPipeline } from './pipeline.js'
+import { createProviderRegistry } from './providers/index.js'
+import { buildJsonReport } from './report/json.js'
+import { COMMENT_MARKER, renderComment, renderJobSummary, renderProgress } from './report/markdown.js'
+import type { ReportContext, ReportInput } from './report/types.js'
+import { redactSecrets, secretsFromEnvironment } from './secrets.js'
+
+/** Every value that must never reach the comment, the summary or the report. */
+function secretValues(inputs: ActionInputs): string[] {
+  return [inputs.githubToken, inputs.modelsToken, ...secretsFromEnvironment(process.env)]
+}
+
+async function readEventPayload(): Promise<{ name: string; payload: unknown }> {
+  const name = process.env.GITHUB_EVENT_NAME ?? ''
+  const path = process.env.GITHUB_EVENT_PATH
+  if (!path) throw new UserError('GITHUB_EVENT_PATH is not set; promptgate runs as a step of a GitHub Actions job')
+  try {
+    return { name, payload: JSON.parse(await readFile(path, 'utf8')) }
+  } catch (error) {
+    throw new UserError(`could not read the event payload: ${errorMessage(error)}`, { file: path })
+  }
+}
+
+function runUrl(): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env
+  if (!server || !repository || !runId) return undefined
+  return `${server}/${repository}/actions/runs/${runId}`
+}
+
+function emptyComparison(): Comparison {
+  return {
+    prompts: [],
+    verdict: 'error',
+    totals: { calls: 0, tokens: { base: 0, head: 0 }, cost: { base: 0, head: 0 }, durationMs: 0 }
+  }
+}
+
+class Publisher {
+  commentUrl?: string
+
+  constructor(
+    private readonly inputs: ActionInputs,
+    private readonly octokit: Octokit,
+    private readonly pr: PullRequestRef,
+    private readonly secrets: string[]
+  ) {}
+
+  /** Writes the sticky comment; a read-only token (fork PRs) is a warning, not a failure. */
+  async comment(body: string, options: { createIfMissing?: boolean } = {}): Promise<void> {
+    if (!this.inputs.comment) return
+    const result = await upsertStickyComment(this.octokit, this.pr, redactSecrets(body, this.secrets), COMMENT_MARKER, options)
+    if (result.status === 'forbidden') {
+      core.warning(
+        `promptgate could not write the pull-request comment (${result.message}). On pull requests from forks the token is read-only; the report is in the job summary.`
+      )
+      this.inputs.comment = false
+    } else if (result.status !== 'absent') {
+      this.commentUrl = result.url
+    }
+  }
+
+  async summary(markdown: string): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return
+    await core.summary.addRaw(redactSecrets(markdown, this.secrets)).write({ overwrite: true })
+  }
+
+  async report(input: ReportInput): Promise<string> {
+    const path = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), this.inputs.reportPath)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), this.secrets))
+    return path
+  }
+}
+
+function failWith(error: unknown): void {
+  if (isUserError(error)) {
+    core.error(error.message, { file: error.file, startLine: error.line, startColumn: error.column })
+  } else {
+    core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
+    core.error(`promptgate failed: ${errorMessage(error)}`)
+  }
+  process.exitCode = core.ExitCode.Failure
+}
+
+async function publishAll(publisher: Publisher, input: ReportInput, skippedQuietly: boolean): Promise<void> {
+  const reportPath = await publisher.report(input)
+  core.setOutput('report-path', reportPath)
+  await publisher.summary(renderJobSummary(input))
+  await publisher.comment(renderComment(input), { createIfMissing: !skippedQuietly })
+  core.setOutput('comment-url', publisher.commentUrl ?? '')
+}
+
+export async function run(): Promise<void> {
+  let publisher: Publisher | undefined
+  let context: ReportContext | undefined
+  try {
+    const inputs = readInputs()
+    const event = await readEventPayload()
+    const pr = readPullRequestEvent(event.name, event.payload)
+    const octokit = createOctokit(inputs.githubToken, { baseUrl: process.env.GITHUB_API_URL })
+    const secrets = secretValues(inputs)
+    publisher = new Publisher(inputs, octokit, pr, secrets)
+    context = { verdict: 'error', runUrl: runUrl(), baseSha: pr.baseSha, headSha: pr.headSha }
+    const progressContext = context
+
+    const outcome = await runPipeline({
+      source: createApiChangeSource(octokit, pr),
+      providers: createProviderRegistry({
+        modelsToken: inputs.modelsToken,
+        modelsEndpoint: inputs.modelsEndpoint,
+        env: process.env,
+        timeoutMs: 60_000,
+        maxRetries: 4
+      }),
+      onPlanned: async plan => {
+        core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
+        await publisher?.comment(renderProgress({ ...plan, headSha: pr.headSha, runUrl: progressContext.runUrl }))
+      },
+      debug: core.debug
+    })
+
+    const labels = outcome.comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
+    const final = applyOverride(outcome.comparison.verdict, labels, inputs.overrideLabel)
+    context = {
+      ...context,
+      verdict: final.verdict,
+      overrideLabel: final.overrideLabel,
+      fullReportHint: 'the job summary of this run'
+    }
+    await publishAll(publisher, { comparison: outcome.comparison, context }, final.verdict === 'skipped')
+    core.setOutput('verdict', final.verdict)
+    gate(final.verdict, inputs, outcome.comparison, final.overrideLabel)
+  } catch (error) {
+    core.setOutput('verdict', 'error' satisfies Verdict)
+    if (publisher && context) {
+      // Reviewers must see that the evaluation failed; a stale verdict must never stand.
+      const input = { comparison: emptyComparison(), context: { ...context, verdict: 'error' as const, error: errorMessage(error) } }
+      await publishAll(publisher, input, false).catch(publishError =>
+        core.warning(`could not publish the error report: ${errorMessage(publishError)}`)
+      )
+    }
+    failWith(error)
+  }
+}
+
+function gate(verdict: Verdict, inputs: ActionInputs, comparison: Comparison, overrideLabel?: string): void {
+  switch (verdict) {
+    case 'regressed':
+      if (inputs.failOnRegression) {
+        const regressed = comparison.prompts.filter(prompt => prompt.regressed).map(prompt => prompt.path)
+        core.setFailed(
+          `promptgate: ${regressed.join(', ')} regressed past the threshold. Fix the prompt, or add the label "${inputs.overrideLabel}" to accept the regression.`
+        )
+      } else {
+        core.warning('promptgate: the prompt change regressed; fail-on-regression is false, so the step passes')
+      }
+      return
+    case 'error': {
+      const errors = comparison.prompts.reduce((sum, prompt) => sum + prompt.errors.base + prompt.errors.head, 0)
+      core.setFailed(
+        `promptgate: ${errors} model call(s) failed after retries, so the verdict is unknown; see the report for each error.`
+      )
+      return
+    }
+    case 'overridden':
+      core.notice(`promptgate: the regression was accepted by the label "${overrideLabel}"`)
+      return
+    case 'skipped':
+      core.info('promptgate: no prompt changed; nothing to evaluate')
+      return
+    default:
+      core.info('promptgate: pass')
+  }
+}

@@ -1,0 +1,23 @@
+const REDACTED = '***'
+/** Shorter values are too likely to occur by chance in ordinary text to be worth masking. */
+const MIN_SECRET_LENGTH = 6
+
+/** Replaces every occurrence of each secret in text; the last line of defence before text leaves the process. */
+export function redactSecrets(text: string, secrets: Iterable<string | undefined>): string {
+  let redacted = text
+  const unique = [...new Set([...secrets].filter((s): s is string => !!s && s.length >= MIN_SECRET_LENGTH))]
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of unique.sort((a, b) => b.length - a.length)) {
+    redacted = redacted.split(secret).join(REDACTED)
+  }
+  return redacted
+}
+
+const SECRET_NAME = /(TOKEN|KEY|SECRET|PASSWORD|CREDENTIAL)/i
+
+/** Values of environment variables whose names say they hold a secret (API keys, tokens). */
+export function secretsFromEnvironment(env: Record<string, string | undefined>): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && value)
+    .map(([, value]) => value as string)
+}
