@@ -1,0 +1,118 @@
+import { UserError } from '../errors.js'
+import { closestMatch } from '../prompts/did-you-mean.js'
+import { deterministicHandlers, handlersApplyingThreshold } from './deterministic/index.js'
+import { ghString } from './gh-string.js'
+import { llmChoice } from './llm-choice.js'
+import type {
+  AssertionContext,
+  AssertionHandler,
+  AssertionOutcome,
+  AssertionResult,
+  AssertionSpec
+} from './types.js'
+
+interface RegisteredHandler {
+  handle: AssertionHandler
+  /**
+   * Whether the registry turns `threshold` into `pass = score >= threshold`. Some deterministic
+   * handlers read `threshold` themselves, because promptfoo gives it a meaning per type
+   * (a distance for `levenshtein`, milliseconds for `latency`, dollars for `cost`).
+   */
+  scoreThreshold: boolean
+}
+
+const ownHandlers: Record<string, RegisteredHandler> = {
+  'gh-string': { handle: ghString, scoreThreshold: true },
+  'llm-choice': { handle: llmChoice, scoreThreshold: true }
+}
+
+const NEGATION = 'not-'
+
+/** Every type name the registry knows, without the `not-` prefix. */
+export function knownAssertionTypes(): string[] {
+  return [...new Set([...Object.keys(deterministicHandlers), ...Object.keys(ownHandlers)])].sort()
+}
+
+/** Runs a case's assertions concurrently (judges share the run's scheduler) and keeps their order. */
+export function runAssertions(specs: AssertionSpec[], context: AssertionContext): Promise<AssertionResult[]> {
+  return Promise.all(specs.map(spec => runAssertion(spec, context)))
+}
+
+export async function runAssertion(spec: AssertionSpec, context: AssertionContext): Promise<AssertionResult> {
+  const { handler, negated } = resolveHandler(spec.type, context.source)
+  const weight = readWeight(spec, context.source)
+  const metric = typeof spec.metric === 'string' && spec.metric !== '' ? spec.metric : spec.type
+
+  let outcome: AssertionOutcome = await handler.handle(spec, context)
+  if (handler.scoreThreshold && spec.threshold !== undefined) {
+    outcome = { ...outcome, pass: outcome.score >= readThreshold(spec, context.source) }
+  }
+  if (negated) outcome = { ...outcome, pass: !outcome.pass, score: 1 - outcome.score }
+
+  return { ...outcome, metric, type: spec.type, weight }
+}
+
+function lookUp(name: string): RegisteredHandler | undefined {
+  if (Object.hasOwn(ownHandlers, name)) return ownHandlers[name]
+  if (Object.hasOwn(deterministicHandlers, name)) {
+    const handle = deterministicHandlers[name]
+    if (handle) return { handle, scoreThreshold: !handlersApplyingThreshold.has(name) }
+  }
+  return undefined
+}
+
+function resolveHandler(
+  type: unknown,
+  source: string | undefined
+): { handler: RegisteredHandler; negated: boolean } {
+  if (typeof type !== 'string' || type === '') {
+    throw new UserError(`an assertion needs a "type"; known types: ${knownTypesList()}`, { file: source })
+  }
+  const direct = lookUp(type)
+  if (direct) return { handler: direct, negated: false }
+  if (type.startsWith(NEGATION)) {
+    const negated = lookUp(type.slice(NEGATION.length))
+    if (negated) return { handler: negated, negated: true }
+  }
+  throw unknownType(type, source)
+}
+
+function unknownType(type: string, source: string | undefined): UserError {
+  const known = knownAssertionTypes()
+  const suggestion = closestMatch(type, [...known, ...known.map(name => NEGATION + name)])
+  const hint = suggestion === undefined ? '; known types' : `; did you mean "${suggestion}"? Known types`
+  return new UserError(`unknown assertion type "${type}"${hint}: ${knownTypesList()}`, { file: source })
+}
+
+function knownTypesList(): string {
+  return `${knownAssertionTypes().join(', ')} (each also as ${NEGATION}<type>)`
+}
+
+function readWeight(spec: AssertionSpec, source: string | undefined): number {
+  if (spec.weight === undefined) return 1
+  if (typeof spec.weight !== 'number' || !Number.isFinite(spec.weight) || spec.weight < 0) {
+    throw new UserError(
+      `assertion ${spec.type}: "weight" must be a number of 0 or more, not ${show(spec.weight)}`,
+      {
+        file: source
+      }
+    )
+  }
+  return spec.weight
+}
+
+function readThreshold(spec: AssertionSpec, source: string | undefined): number {
+  if (typeof spec.threshold !== 'number' || !Number.isFinite(spec.threshold)) {
+    throw new UserError(
+      `assertion ${spec.type}: "threshold" must be a number between 0 and 1, not ${show(spec.threshold)}`,
+      {
+        file: source
+      }
+    )
+  }
+  return spec.threshold
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value)
+}

@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto'
+import type { ProviderRef } from '../prompts/types.js'
+import type { CompletionRequest } from '../providers/types.js'
+
+/** Bump when what goes into the hash changes, so cached results from older versions are not reused. */
+const HASH_VERSION = 1
+
+/**
+ * sha256 over everything that decides a model's answer: the provider, its base URL, the parameters,
+ * the response format and the rendered messages. Equal hashes mean interchangeable calls.
+ */
+export function hashCall(provider: ProviderRef, request: CompletionRequest): string {
+  const identity = {
+    v: HASH_VERSION,
+    provider: provider.id,
+    baseUrl: provider.baseUrl ?? null,
+    parameters: request.parameters,
+    responseFormat: request.responseFormat ?? 'text',
+    jsonSchema: request.responseFormat === 'json_schema' ? (request.jsonSchema ?? null) : null,
+    messages: request.messages.map(({ role, content }) => [role, content])
+  }
+  return createHash('sha256').update(stableStringify(identity)).digest('hex')
+}
+
+/** JSON with object keys sorted and undefined members left out, so equal values give equal text. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(item => stableStringify(item ?? null)).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const members = Object.entries(value)
+      .filter(([, member]) => member !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, member]) => `${JSON.stringify(key)}:${stableStringify(member)}`)
+    return `{${members.join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
