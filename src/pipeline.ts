@@ -7,6 +7,7 @@ import { planEvaluation } from './eval/plan.js'
 import { runEvaluation } from './eval/run.js'
 import type { EvalResults, PromptUnderTest } from './eval/types.js'
 import { parseGitHubModelsPrompt, toTestCases } from './prompts/github-models.js'
+import { renderMessages } from './prompts/template.js'
 import type { PromptVersion } from './prompts/types.js'
 import type { Provider } from './providers/types.js'
 
@@ -79,12 +80,15 @@ async function loadGitHubModelsPrompt(
     prompt.reason = `${prompt.reason}; ${basePath} is missing at the base commit, so it runs as new`
     return prompt
   }
+  // A base that no longer parses, or that needs variables the head's test data lacks (a renamed
+  // placeholder), cannot be compared; it must not block the head's evaluation.
   try {
-    prompt.base = parseGitHubModelsPrompt(baseText, basePath, source.baseRef).version
+    const base = parseGitHubModelsPrompt(baseText, basePath, source.baseRef).version
+    for (const testCase of prompt.cases) renderMessages(base.messages, testCase.vars, { file: basePath })
+    prompt.base = base
   } catch (error) {
-    // A base that no longer parses cannot be compared, but must not block the head's evaluation.
-    debug(`base version of ${basePath} does not parse: ${errorMessage(error)}`)
-    prompt.reason = `${prompt.reason}; the base version does not parse, so it runs as new`
+    debug(`base version of ${basePath} cannot run on the head's test data: ${errorMessage(error)}`)
+    prompt.reason = `${prompt.reason}; the base version cannot run on the head's test data (${errorMessage(error)}), so the head runs as new`
   }
   return prompt
 }

@@ -9,7 +9,7 @@ interface PullRequestPayload {
 
 /** A real pull_request payload from @octokit/webhooks-examples, pointed at our two commits. */
 export function pullRequestPayload(action: string, baseSha: string, headSha: string): PullRequestPayload {
-  const event = (examples as { name: string; examples: PullRequestPayload[] }[]).find(e => e.name === 'pull_request')
+  const event = (examples as unknown as { name: string; examples: PullRequestPayload[] }[]).find(e => e.name === 'pull_request')
   const example = event?.examples.find(e => e.action === action)
   if (!example) throw new Error(`no pull_request.${action} example in @octokit/webhooks-examples`)
   const payload = structuredClone(example)
@@ -20,7 +20,7 @@ export function pullRequestPayload(action: string, baseSha: string, headSha: str
 
 /** A real payload of another event, for the unsupported-event test. */
 export function eventPayload(name: string): unknown {
-  const event = (examples as { name: string; examples: unknown[] }[]).find(e => e.name === name)
+  const event = (examples as unknown as { name: string; examples: unknown[] }[]).find(e => e.name === name)
   if (!event?.examples[0]) throw new Error(`no ${name} example in @octokit/webhooks-examples`)
   return structuredClone(event.examples[0])
 }

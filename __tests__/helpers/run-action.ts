@@ -75,7 +75,10 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   writeFileSync(eventPath, JSON.stringify(options.payload))
   writeFileSync(outputPath, '')
   writeFileSync(summaryPath, '')
-  const inputs = { ...defaultInputs(options.token), 'INPUT_MODELS-ENDPOINT': options.modelsEndpoint }
+  const inputs: Record<string, string> = {
+    ...defaultInputs(options.token),
+    'INPUT_MODELS-ENDPOINT': options.modelsEndpoint
+  }
   for (const [name, value] of Object.entries(options.inputs ?? {})) inputs[`INPUT_${name.toUpperCase()}`] = value
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',

@@ -1,0 +1,202 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { startFakeGitHub } from '../helpers/fake-github.js'
+import { startFakeOpenAI } from '../helpers/fake-openai.js'
+import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from '../helpers/git-repo.js'
+import { eventPayload, pullRequestPayload } from '../helpers/payloads.js'
+import { runAction, type ActionRun } from '../helpers/run-action.js'
+
+const TOKEN = 'ghs_e2eTestToken0123456789'
+const MARKER = '<!-- promptgate:sticky-comment -->'
+const PROMPT = 'prompts/sentiment.prompt.yml'
+
+function promptFile(instruction: string, extra = ''): string {
+  return `name: Sentiment
+model: openai/gpt-4o-mini
+modelParameters:
+  temperature: 0
+messages:
+  - role: system
+    content: ${instruction}
+  - role: user
+    content: 'Review: {{review}}'
+testData:
+  - review: I love it
+    expected: positive
+  - review: It broke on day two
+    expected: negative
+  - review: It is a box
+    expected: neutral
+evaluators:
+  - name: label
+    string:
+      equals: '{{expected}}'
+${extra}`
+}
+
+const ONE_WORD = promptFile('Answer with one word.')
+const CHATTY = promptFile('Be friendly and helpful.')
+
+/** A model that follows the "one word" instruction, and rambles without it. */
+function sentimentModel(request: { messages: { role: string; content: string }[] }): string {
+  const text = request.messages.map(message => message.content).join('\n')
+  const label = /love/.test(text) ? 'positive' : /broke/.test(text) ? 'negative' : 'neutral'
+  return /one word/i.test(text) ? label : `I think the review is ${label}.`
+}
+
+interface World {
+  repo: TwoCommitRepo
+  github: Awaited<ReturnType<typeof startFakeGitHub>>
+  model: Awaited<ReturnType<typeof startFakeOpenAI>>
+  run(options?: { action?: string; inputs?: Record<string, string>; eventName?: string; payload?: unknown }): Promise<ActionRun>
+}
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.()
+})
+
+async function world(base: Tree, head: Tree, options: { labels?: string[]; readOnly?: boolean } = {}): Promise<World> {
+  const repo = createTwoCommitRepo(base, head)
+  const github = await startFakeGitHub({
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    number: 2,
+    files: repo.changedFiles(),
+    contents: repo.contents(),
+    labels: options.labels ?? [],
+    readOnly: options.readOnly ?? false,
+    token: TOKEN
+  })
+  const model = await startFakeOpenAI({ respond: sentimentModel })
+  cleanups.push(() => repo.remove(), () => github.close(), () => model.close())
+  return {
+    repo,
+    github,
+    model,
+    run: (run = {}) =>
+      runAction({
+        eventName: run.eventName,
+        payload: run.payload ?? pullRequestPayload(run.action ?? 'opened', repo.baseSha, repo.headSha),
+        workspace: repo.dir,
+        githubApiUrl: github.url,
+        modelsEndpoint: model.url,
+        token: TOKEN,
+        inputs: run.inputs
+      })
+  }
+}
+
+function stickyComments(github: World['github']): { id: number; body: string }[] {
+  return github.state.comments.filter((comment: { body: string }) => comment.body.includes(MARKER))
+}
+
+describe('the action on a pull request that edits a *.prompt.yml file', () => {
+  it('fails a regression after writing one comment, the job summary and the outputs', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD, 'README.md': 'x' }, { [PROMPT]: CHATTY, 'README.md': 'x' })
+    const run = await w.run()
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verdict).toBe('regressed')
+    const comments = stickyComments(w.github)
+    expect(comments).toHaveLength(1)
+    const body = comments[0]?.body ?? ''
+    expect(body).toContain('[!CAUTION]')
+    expect(body).toContain(PROMPT)
+    expect(body).toContain('I think the review is positive.')
+    expect(run.outputs['comment-url']).toMatch(/^https:\/\/github\.com\/Codertocat\/Hello-World\/pull\/2#issuecomment-\d+$/)
+    expect(run.summary).toContain(PROMPT)
+    expect(run.annotations.filter(a => a.level === 'error')).toHaveLength(1)
+    expect(run.annotations.find(a => a.level === 'error')?.message).toContain('promptgate:accept')
+    // 3 cases x 2 sides, each a distinct rendering.
+    expect(w.model.requests).toHaveLength(6)
+    expect(w.model.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`)
+    expect(`${run.stdout}${run.stderr}${body}${run.summary}`).not.toContain(TOKEN)
+  })
+
+  it('updates the same comment on a re-run instead of adding a second one', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    await w.run()
+    const first = stickyComments(w.github)[0]
+    const rerun = await w.run({ action: 'synchronize' })
+
+    expect(rerun.outputs.verdict).toBe('regressed')
+    const comments = stickyComments(w.github)
+    expect(comments).toHaveLength(1)
+    expect(comments[0]?.id).toBe(first?.id)
+    expect(w.github.requests.filter(r => r.method === 'PATCH')).not.toHaveLength(0)
+  })
+
+  it('passes with the override label, says so, and fails again once the label is removed', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY }, { labels: ['promptgate:accept'] })
+    const accepted = await w.run({ action: 'labeled' })
+
+    expect(accepted.exitCode).toBe(0)
+    expect(accepted.outputs.verdict).toBe('overridden')
+    const body = stickyComments(w.github)[0]?.body ?? ''
+    expect(body).toContain('[!NOTE]')
+    expect(body).toContain('promptgate:accept')
+
+    w.github.state.labels = []
+    const removed = await w.run({ action: 'unlabeled' })
+    expect(removed.exitCode).toBe(1)
+    expect(removed.outputs.verdict).toBe('regressed')
+    expect(stickyComments(w.github)).toHaveLength(1)
+  })
+
+  it('passes an improvement', async () => {
+    const w = await world({ [PROMPT]: CHATTY }, { [PROMPT]: ONE_WORD })
+    const run = await w.run()
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.verdict).toBe('pass')
+    expect(stickyComments(w.github)[0]?.body).toMatch(/improved/i)
+  })
+
+  it('skips a pull request that changes no prompt, with no model call and no comment', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD, 'README.md': 'a' }, { [PROMPT]: ONE_WORD, 'README.md': 'b' })
+    const run = await w.run()
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.verdict).toBe('skipped')
+    expect(w.model.requests).toHaveLength(0)
+    expect(stickyComments(w.github)).toHaveLength(0)
+  })
+
+  it('fails a broken prompt file with one error that names the file and line, and no model call', async () => {
+    const broken = ONE_WORD.replace('modelParameters:', 'modelParamters:')
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: broken })
+    const run = await w.run()
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verdict).toBe('error')
+    const errors = run.annotations.filter(a => a.level === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.properties).toContain(`file=${PROMPT}`)
+    expect(errors[0]?.properties).toContain('line=3')
+    expect(errors[0]?.message).toContain('modelParamters')
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+    expect(w.model.requests).toHaveLength(0)
+    expect(stickyComments(w.github)[0]?.body).toContain('modelParamters')
+  })
+
+  it('still reports and gates with a read-only token (a fork pull request)', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY }, { readOnly: true })
+    const run = await w.run()
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verdict).toBe('regressed')
+    expect(w.github.state.comments).toHaveLength(0)
+    expect(run.annotations.some(a => a.level === 'warning' && /read-only|fork/i.test(a.message))).toBe(true)
+    expect(run.summary).toContain(PROMPT)
+  })
+
+  it('rejects an unsupported event with one error naming the supported ones', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    const run = await w.run({ eventName: 'push', payload: eventPayload('push') })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verdict).toBe('error')
+    const errors = run.annotations.filter(a => a.level === 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.message).toMatch(/pull_request/)
+    expect(errors[0]?.message).toMatch(/push/)
+    expect(w.model.requests).toHaveLength(0)
+  })
+})

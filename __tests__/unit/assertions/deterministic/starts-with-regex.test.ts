@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals'
+import { UserError } from '../../../../src/errors.js'
+import { check } from './context.js'
+
+describe('starts-with', () => {
+  it('checks the very start of the output', async () => {
+    expect(await check({ type: 'starts-with', value: 'Answer:' }, 'Answer: 42')).toMatchObject({
+      pass: true,
+      score: 1
+    })
+    expect(await check({ type: 'starts-with', value: 'Answer:' }, ' Answer: 42')).toMatchObject({
+      pass: false,
+      score: 0
+    })
+    expect((await check({ type: 'starts-with', value: 'x' }, '')).pass).toBe(false)
+  })
+
+  it('templates the prefix and needs one', async () => {
+    expect(
+      (await check({ type: 'starts-with', value: '{{p}}' }, 'Ünïcode', { vars: { p: 'Ün' } })).pass
+    ).toBe(true)
+    await expect(check({ type: 'starts-with', value: '' }, 'x')).rejects.toThrow(UserError)
+  })
+})
+
+describe('regex', () => {
+  it('matches anywhere unless anchored', async () => {
+    expect((await check({ type: 'regex', value: '\\d{3}-\\d{4}' }, 'call 555-1234')).pass).toBe(true)
+    const anchored = await check({ type: 'regex', value: '^\\d{3}-\\d{4}$' }, 'call 555-1234')
+    expect(anchored).toMatchObject({ pass: false, score: 0 })
+    expect(anchored.reason).toBe('Expected output to match /^\\d{3}-\\d{4}$/')
+  })
+
+  it('uses no flags, as promptfoo does', async () => {
+    expect((await check({ type: 'regex', value: 'yes' }, 'YES')).pass).toBe(false)
+    expect((await check({ type: 'regex', value: '^b' }, 'a\nb')).pass).toBe(false)
+  })
+
+  it('fails the case, not the run, on a pattern that does not compile', async () => {
+    const outcome = await check({ type: 'regex', value: '({{word}}' }, 'x', { vars: { word: 'a' } })
+    expect(outcome).toMatchObject({ pass: false, score: 0 })
+    expect(outcome.reason).toMatch(/^Invalid regex pattern/)
+  })
+
+  it('matches an empty output when the pattern allows it', async () => {
+    expect((await check({ type: 'regex', value: '^$' }, '')).pass).toBe(true)
+  })
+})
