@@ -109,14 +109,17 @@ export async function run(): Promise<void> {
     const inputs = readInputs()
     const event = await readEventPayload()
     const pr = readPullRequestEvent(event.name, event.payload)
-    const octokit = createOctokit(inputs.githubToken, { baseUrl: process.env.GITHUB_API_URL })
+    const octokit = createOctokit(inputs.githubToken, {
+      baseUrl: process.env.GITHUB_API_URL,
+      log: { debug: core.debug, info: core.info, warn: core.warning, error: core.error }
+    })
     const secrets = secretValues(inputs)
     publisher = new Publisher(inputs, octokit, pr, secrets)
     context = { verdict: 'error', runUrl: runUrl(), baseSha: pr.baseSha, headSha: pr.headSha }
     const progressContext = context
 
     const outcome = await runPipeline({
-      source: createApiChangeSource(octokit, pr),
+      source: createApiChangeSource(octokit, pr, { warn: core.warning }),
       providers: createProviderRegistry({
         modelsToken: inputs.modelsToken,
         modelsEndpoint: inputs.modelsEndpoint,

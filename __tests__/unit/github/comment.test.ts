@@ -1,0 +1,207 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { pickStickyComment, upsertStickyComment } from '../../../src/github/comment.js'
+import { createOctokit } from '../../../src/github/octokit.js'
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../../helpers/fake-github.js'
+import { marker, pullRequest } from './fixtures.js'
+
+const commentsPath = '/repos/Codertocat/Hello-World/issues/2/comments'
+const human = { login: 'octocat', type: 'User' } as const
+
+let github: FakeGitHub | undefined
+afterEach(async () => {
+  await github?.close()
+  github = undefined
+})
+
+async function fake(state: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub> {
+  github = await startFakeGitHub({
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    number: 2,
+    files: [],
+    contents: {},
+    labels: [],
+    token: 'ghs_test',
+    ...state
+  })
+  return github
+}
+
+/**
+ * One run of the action: its own client, as a new process would have. Throttling would space the
+ * writes of one client seconds apart; the rate-limit tests of octokit.test.ts cover it.
+ */
+function run(github: FakeGitHub, body: string, options?: { createIfMissing?: boolean }) {
+  const octokit = createOctokit('ghs_test', {
+    baseUrl: github.url,
+    retries: 1,
+    retryDelayUnitMs: 1,
+    throttle: false
+  })
+  return upsertStickyComment(octokit, pullRequest(), body, marker, options)
+}
+
+const writes = (github: FakeGitHub) =>
+  github.requests.filter(request => request.method !== 'GET').map(request => request.method)
+
+describe('upsertStickyComment', () => {
+  it('creates the comment on the first run and updates it on the next: one comment', async () => {
+    const github = await fake({ comments: [{ body: 'Nice change', user: human }] })
+
+    const first = await run(github, `${marker}\nRunning…`)
+    const second = await run(github, `${marker}\nAll good`)
+
+    expect(first).toEqual({
+      status: 'created',
+      id: expect.any(Number),
+      url: expect.stringMatching(/^https:\/\/github\.com\/Codertocat\/Hello-World\/pull\/2#issuecomment-\d+$/)
+    })
+    expect(second).toEqual({ ...first, status: 'updated' })
+    expect(github.state.comments.map(comment => comment.body)).toEqual(['Nice change', `${marker}\nAll good`])
+    expect(writes(github)).toEqual(['POST', 'PATCH'])
+    expect(github.unhandled()).toEqual([])
+  })
+
+  it('adds the marker when the body lacks it, so the next run finds the comment', async () => {
+    const github = await fake()
+    await run(github, 'Report')
+    await run(github, 'Report 2')
+    expect(github.state.comments.map(comment => comment.body)).toEqual([`${marker}\nReport 2`])
+  })
+
+  it('finds the comment on a later page', async () => {
+    const chatter = Array.from({ length: 150 }, (_, i) => ({ body: `comment ${i}`, user: human }))
+    const github = await fake({ comments: [...chatter, { id: 5_000_000_000, body: `${marker}\nold` }] })
+    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 5_000_000_000 })
+    expect(github.state.comments).toHaveLength(151)
+    expect(
+      github.requests.filter(request => request.method === 'GET').map(request => request.query.per_page)
+    ).toEqual(['100', '100'])
+  })
+
+  it("rewrites the bot's comment, not a person's reply that quotes the marker", async () => {
+    const github = await fake({
+      comments: [
+        { id: 1_000_000_010, body: `${marker}\nbot`, created_at: '2025-01-01T00:00:00Z' },
+        { id: 1_000_000_020, body: `> ${marker}\nwhy?`, user: human, created_at: '2025-01-02T00:00:00Z' }
+      ]
+    })
+    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 1_000_000_010 })
+    expect(github.state.comments[1]?.body).toBe(`> ${marker}\nwhy?`)
+  })
+
+  it('rewrites the newest of several marked comments', async () => {
+    const github = await fake({
+      comments: [
+        { id: 1_000_000_030, body: `${marker} a`, created_at: '2025-01-03T00:00:00Z' },
+        { id: 1_000_000_010, body: `${marker} b`, created_at: '2025-01-01T00:00:00Z' }
+      ]
+    })
+    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 1_000_000_030 })
+  })
+
+  it("takes a person's marked comment when no bot wrote one (a PAT posts as a user)", async () => {
+    const github = await fake({ comments: [{ id: 1_000_000_040, body: `${marker}\nold`, user: human }] })
+    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 1_000_000_040 })
+  })
+
+  it('leaves a pull request without a comment alone when asked not to create one', async () => {
+    const github = await fake()
+    expect(await run(github, `${marker}\nskipped`, { createIfMissing: false })).toEqual({ status: 'absent' })
+    expect(writes(github)).toEqual([])
+  })
+
+  it('still refreshes an existing comment when asked not to create one', async () => {
+    const github = await fake({ comments: [{ body: `${marker}\nold` }] })
+    expect(await run(github, `${marker}\nskipped`, { createIfMissing: false })).toMatchObject({
+      status: 'updated'
+    })
+  })
+
+  it('reports a read-only token (a fork) as forbidden, without throwing or writing', async () => {
+    const github = await fake({ readOnly: true })
+    const result = await run(github, `${marker}\nReport`)
+    expect(result).toEqual({
+      status: 'forbidden',
+      message: expect.stringContaining('Resource not accessible by integration')
+    })
+    expect(github.state.comments).toEqual([])
+  })
+
+  it('reports a refused update as forbidden too', async () => {
+    const github = await fake({ readOnly: true, comments: [{ body: `${marker}\nold` }] })
+    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'forbidden' })
+    expect(github.state.comments[0]?.body).toBe(`${marker}\nold`)
+  })
+
+  it('reports a 404 on the write as forbidden', async () => {
+    const github = await fake({
+      faults: [{ method: 'POST', path: commentsPath, status: 404, message: 'Not Found' }]
+    })
+    expect(await run(github, `${marker}\nReport`)).toEqual({
+      status: 'forbidden',
+      message: expect.stringContaining('404')
+    })
+  })
+
+  it('throws a rate limit instead of calling it forbidden', async () => {
+    const github = await fake({
+      faults: [
+        {
+          method: 'POST',
+          path: commentsPath,
+          status: 403,
+          message: 'API rate limit exceeded',
+          headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' },
+          times: 5
+        }
+      ]
+    })
+    const octokit = createOctokit('ghs_test', { baseUrl: github.url, retries: 0 })
+    await expect(upsertStickyComment(octokit, pullRequest(), 'x', marker)).rejects.toMatchObject({
+      status: 403
+    })
+  })
+
+  it('does not post twice when GitHub stored the comment but answered 502', async () => {
+    const github = await fake({
+      faults: [{ method: 'POST', path: commentsPath, status: 502, afterEffect: true }]
+    })
+    expect(await run(github, `${marker}\nReport`)).toMatchObject({ status: 'updated' })
+    expect(github.state.comments).toHaveLength(1)
+    expect(writes(github)).toEqual(['POST', 'PATCH'])
+  })
+
+  it('posts again when a 502 stored nothing', async () => {
+    const github = await fake({ faults: [{ method: 'POST', path: commentsPath, status: 502 }] })
+    expect(await run(github, `${marker}\nReport`)).toMatchObject({ status: 'created' })
+    expect(github.state.comments).toHaveLength(1)
+    expect(writes(github)).toEqual(['POST', 'POST'])
+  })
+
+  it('gives up after a second failed post', async () => {
+    const github = await fake({ faults: [{ method: 'POST', path: commentsPath, status: 502, times: 5 }] })
+    await expect(run(github, `${marker}\nReport`)).rejects.toMatchObject({ status: 502 })
+    expect(writes(github)).toEqual(['POST', 'POST'])
+  })
+})
+
+describe('pickStickyComment', () => {
+  const bot = { type: 'Bot' }
+  it('breaks a timestamp tie by the larger id', () => {
+    const comments = [
+      { id: 2, body: marker, created_at: '2025-01-01T00:00:00Z', user: bot },
+      { id: 3, body: marker, created_at: '2025-01-01T00:00:00Z', user: bot },
+      { id: 1, body: marker, created_at: '2025-01-01T00:00:00Z', user: bot }
+    ]
+    expect(pickStickyComment(comments, marker)?.id).toBe(3)
+  })
+  it('ignores comments without the marker and deleted users', () => {
+    const comments = [
+      { id: 1, body: 'no marker', created_at: '2025-01-02T00:00:00Z', user: bot },
+      { id: 2, body: marker, created_at: '2025-01-01T00:00:00Z', user: null }
+    ]
+    expect(pickStickyComment(comments, marker)?.id).toBe(2)
+    expect(pickStickyComment([comments[0]!], marker)).toBeUndefined()
+  })
+})

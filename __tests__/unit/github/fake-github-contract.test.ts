@@ -1,0 +1,241 @@
+/**
+ * Holds the fake GitHub to GitHub's own REST description, so neither the fake nor our requests can
+ * drift from what GitHub serves and accepts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createApiChangeSource } from '../../../src/github/change-source.js'
+import { upsertStickyComment } from '../../../src/github/comment.js'
+import { listLabels } from '../../../src/github/labels.js'
+import { createOctokit } from '../../../src/github/octokit.js'
+import {
+  fakeGitHubRoutes,
+  startFakeGitHub,
+  type FakeGitHub,
+  type RecordedRequest
+} from '../../helpers/fake-github.js'
+import { GitHubDescription } from './openapi.js'
+import { pullRequest, sha } from './fixtures.js'
+
+let description: GitHubDescription
+let github: FakeGitHub
+
+beforeAll(async () => {
+  description = new GitHubDescription()
+  github = await startFakeGitHub({
+    owner: 'octo-org',
+    repo: 'prompts',
+    number: 7,
+    base: { ref: 'main', sha: sha.base },
+    head: { ref: 'tune', sha: sha.head },
+    files: [
+      ...Array.from({ length: 120 }, (_, i) => ({ filename: `docs/page-${i}.md`, status: 'modified' })),
+      { filename: 'prompts/new.md', status: 'renamed', previous_filename: 'prompts/old.md' },
+      { filename: 'prompts/gone.md', status: 'removed' }
+    ],
+    contents: {
+      [sha.base]: { 'prompts/old.md': 'Be brief.\n', 'prompts/gone.md': 'Bye.\n', 'prompts/dir/a.md': 'A' },
+      [sha.head]: { 'prompts/new.md': 'Be brief and kind.\n', 'prompts/dir/a.md': 'A' }
+    },
+    labels: ['promptgate:accept', 'bug'],
+    comments: [{ body: 'Looks good', user: { login: 'octocat', type: 'User' } }],
+    token: 'ghs_contract'
+  })
+}, 30_000)
+
+afterAll(async () => {
+  await github?.close()
+})
+
+/** Sends `METHOD /template` with params to the fake through our client; returns what came back. */
+async function call(route: string, params: Record<string, unknown> = {}, token = 'ghs_contract') {
+  const octokit = createOctokit(token, { baseUrl: github.url, retries: 0 })
+  try {
+    const response = await octokit.request(route, { owner: 'octo-org', repo: 'prompts', ...params })
+    return { status: response.status, data: response.data as unknown, headers: response.headers }
+  } catch (error) {
+    const { status, response } = error as { status: number; response: { data: unknown; headers: unknown } }
+    return { status, data: response.data, headers: response.headers as Record<string, string> }
+  }
+}
+
+function operationOf(route: string) {
+  const [method = '', path = ''] = route.split(' ')
+  const operation = description.operation(method, path)
+  if (!operation) throw new Error(`${route} is not in GitHub's REST description`)
+  return operation
+}
+
+/** The described schema for the status, or GitHub's error schema for undocumented error statuses. */
+function expectDescribed(route: string, status: number, data: unknown): void {
+  const operation = operationOf(route)
+  const schema =
+    description.responseSchema(operation, status) ?? (status >= 400 ? description.errorSchema() : undefined)
+  expect({ route, status, schema: schema ? 'described' : 'undescribed' }).toEqual({
+    route,
+    status,
+    schema: 'described'
+  })
+  expect(description.problems(schema!, data)).toEqual([])
+}
+
+describe("the fake GitHub's routes", () => {
+  it.each(fakeGitHubRoutes.map(route => [`${route.method} ${route.path}`]))(
+    '%s exists in the description',
+    route => {
+      const operation = operationOf(route)
+      const pathParams = description
+        .parameters(operation)
+        .filter(parameter => parameter.in === 'path')
+        .map(parameter => parameter.name)
+        .sort()
+      const templateParams = [...route.matchAll(/\{([a-z_]+)\}/g)].map(match => match[1]).sort()
+      expect(templateParams).toEqual(pathParams)
+    }
+  )
+})
+
+describe("the fake GitHub's responses match GitHub's described shapes", () => {
+  const cases: [string, string, Record<string, unknown>, number][] = [
+    ['a pull request', 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: 7 }, 200],
+    ['a missing pull request', 'GET /repos/{owner}/{repo}/pulls/{pull_number}', { pull_number: 8 }, 404],
+    [
+      'a page of changed files',
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+      { pull_number: 7, per_page: 100, page: 2 },
+      200
+    ],
+    [
+      'a file as JSON',
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      { path: 'prompts/new.md', ref: sha.head },
+      200
+    ],
+    ['a directory', 'GET /repos/{owner}/{repo}/contents/{path}', { path: 'prompts', ref: sha.base }, 200],
+    ['a missing file', 'GET /repos/{owner}/{repo}/contents/{path}', { path: 'nope.md', ref: sha.head }, 404],
+    [
+      'an unknown ref',
+      'GET /repos/{owner}/{repo}/contents/{path}',
+      { path: 'prompts/new.md', ref: 'deadbeef' },
+      404
+    ],
+    ['the comments', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: 7 }, 200],
+    [
+      'a new comment',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      { issue_number: 7, body: 'Hi' },
+      201
+    ],
+    [
+      'a comment without a body',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      { issue_number: 7 },
+      422
+    ],
+    [
+      'a too long comment',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      { issue_number: 7, body: 'x'.repeat(65_537) },
+      422
+    ],
+    ['the labels', 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: 7 }, 200]
+  ]
+
+  it.each(cases)('%s', async (_name, route, params, expectedStatus) => {
+    const { status, data } = await call(route, params)
+    expect(status).toBe(expectedStatus)
+    expectDescribed(route, status, data)
+  })
+
+  it('an updated comment', async () => {
+    const created = await call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      issue_number: 7,
+      body: 'a'
+    })
+    const route = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
+    const { status, data } = await call(route, { comment_id: (created.data as { id: number }).id, body: 'b' })
+    expect(status).toBe(200)
+    expectDescribed(route, status, data)
+  })
+
+  it('a refused write on a read-only token', async () => {
+    github.state.readOnly = true
+    try {
+      const route = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'
+      const { status, data } = await call(route, { issue_number: 7, body: 'x' })
+      expect(status).toBe(403)
+      expect(data).toMatchObject({ message: 'Resource not accessible by integration' })
+      expectDescribed(route, status, data)
+    } finally {
+      github.state.readOnly = false
+    }
+  })
+
+  it('a wrong token', async () => {
+    const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels'
+    const { status, data } = await call(route, { issue_number: 7 }, 'ghs_wrong')
+    expect(status).toBe(401)
+    expect(data).toMatchObject({ message: 'Bad credentials' })
+    expectDescribed(route, status, data)
+  })
+
+  it('announces further pages with a Link header where the description documents one', async () => {
+    const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files'
+    const { headers } = await call(route, { pull_number: 7, per_page: 100 })
+    expect(operationOf(route).responses['200']).toHaveProperty('headers.Link')
+    expect(headers.link).toMatch(/<[^>]+[?&]page=2[^>]*>; rel="next", <[^>]+[?&]page=2[^>]*>; rel="last"/)
+  })
+})
+
+describe('what our code sends is what GitHub describes', () => {
+  let ours: RecordedRequest[]
+
+  beforeAll(async () => {
+    const octokit = createOctokit('ghs_contract', { baseUrl: github.url, retries: 0 })
+    const pr = pullRequest({ owner: 'octo-org', repo: 'prompts', number: 7 })
+    const from = github.requests.length
+    const source = createApiChangeSource(octokit, pr)
+    await source.listChangedFiles()
+    await source.read(sha.base, 'prompts/old.md')
+    await listLabels(octokit, pr)
+    await upsertStickyComment(octokit, pr, 'first', '<!-- contract -->')
+    await upsertStickyComment(octokit, pr, 'second', '<!-- contract -->')
+    ours = github.requests.slice(from)
+  })
+
+  it('uses only described routes', () => {
+    expect(ours.length).toBeGreaterThan(0)
+    expect(ours.filter(request => request.route === undefined)).toEqual([])
+    for (const request of ours) expect(request.status).toBeLessThan(300)
+  })
+
+  it('sends only described query parameters', () => {
+    for (const request of ours) {
+      const described = description
+        .parameters(operationOf(request.route!))
+        .filter(parameter => parameter.in === 'query')
+        .map(parameter => parameter.name)
+      for (const name of Object.keys(request.query))
+        expect({ route: request.route, name, described: described.includes(name) }).toEqual({
+          route: request.route,
+          name,
+          described: true
+        })
+    }
+  })
+
+  it('sends request bodies with the required and only described properties', () => {
+    const writes = ours.filter(request => request.method !== 'GET')
+    expect(writes.map(request => request.route).sort()).toEqual([
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'
+    ])
+    for (const request of writes) {
+      const schema = description.requestBodySchema(operationOf(request.route!))
+      expect(schema).toBeDefined()
+      expect(description.problems(schema!, request.body)).toEqual([])
+      const properties = Object.keys((schema!.properties ?? {}) as object)
+      expect(Object.keys(request.body as object).filter(key => !properties.includes(key))).toEqual([])
+      expect(schema!.required).toEqual(['body'])
+    }
+  })
+})

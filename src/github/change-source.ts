@@ -1,0 +1,137 @@
+import type { ChangedFile, ChangeSource } from '../changes/types.js'
+import type { PullRequestRef } from './event.js'
+import { apiMessage, httpStatus } from './http-error.js'
+import type { Octokit } from './octokit.js'
+
+/** `pulls.listFiles` stops here, however many files the pull request changes. */
+export const pullRequestFileListLimit = 3000
+
+export interface ApiChangeSourceOptions {
+  /** Told when the file list is incomplete; the action passes `core.warning`. */
+  warn?: (message: string) => void
+}
+
+export interface ApiChangeSource extends ChangeSource {
+  /** Set by `listChangedFiles` when GitHub listed fewer files than the pull request changes. */
+  readonly listingTruncated: boolean
+}
+
+type DiffStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged'
+
+interface DiffEntry {
+  filename: string
+  status: DiffStatus
+  previous_filename?: string
+}
+
+/**
+ * Maps GitHub's diff statuses onto ours.
+ * - `changed`: only the mode or type changed; the text may be equal, and the engine sees that.
+ * - `copied`: a new file at `filename`; nothing existed there at the base, so it is added.
+ * - `renamed` without a previous name does not happen, but would be an addition.
+ * - `unchanged` entries carry nothing to evaluate and are dropped.
+ */
+export function toChangedFile(entry: DiffEntry): ChangedFile | undefined {
+  switch (entry.status) {
+    case 'added':
+    case 'copied':
+      return { path: entry.filename, status: 'added' }
+    case 'modified':
+    case 'changed':
+      return { path: entry.filename, status: 'modified' }
+    case 'removed':
+      return { path: entry.filename, status: 'removed' }
+    case 'renamed':
+      return entry.previous_filename
+        ? { path: entry.filename, status: 'renamed', previousPath: entry.previous_filename }
+        : { path: entry.filename, status: 'added' }
+    case 'unchanged':
+      return undefined
+  }
+}
+
+/** Decodes a raw-media-type body: text, or bytes when GitHub labels the file binary. */
+export function decodeRawContent(data: unknown): string | undefined {
+  if (typeof data === 'string') return data
+  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data)
+  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data)
+  // A directory or submodule answers with JSON metadata even under the raw media type.
+  return undefined
+}
+
+/**
+ * Reads the pull request's changed files and their text at the base and head SHAs over the REST
+ * API, so the action needs no checkout with history.
+ */
+export function createApiChangeSource(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  options: ApiChangeSourceOptions = {}
+): ApiChangeSource {
+  const { owner, repo, number: pull_number } = pr
+  const reads = new Map<string, Promise<string | undefined>>()
+  let truncated = false
+
+  async function readUncached(ref: string, path: string): Promise<string | undefined> {
+    try {
+      const response = await octokit.rest.repos.getContent({
+        owner,
+        repo,
+        path,
+        ref,
+        mediaType: { format: 'raw' }
+      })
+      return decodeRawContent(response.data)
+    } catch (error) {
+      if (httpStatus(error) !== 404) throw error
+      // A missing file is an answer; a missing commit means the refs are wrong and every read
+      // would look like an added or removed file.
+      if (/no commit found/i.test(apiMessage(error))) {
+        throw new Error(`GitHub has no commit ${ref} in ${owner}/${repo}: ${apiMessage(error)}`)
+      }
+      return undefined
+    }
+  }
+
+  async function warnWhenTruncated(listed: number): Promise<void> {
+    if (listed < pullRequestFileListLimit) return
+    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number })
+    if (data.changed_files <= listed) return
+    truncated = true
+    options.warn?.(
+      `This pull request changes ${data.changed_files} files, but GitHub lists only the first ` +
+        `${pullRequestFileListLimit}; prompts among the other ${data.changed_files - listed} were not evaluated.`
+    )
+  }
+
+  return {
+    baseRef: pr.baseSha,
+    headRef: pr.headSha,
+    get listingTruncated() {
+      return truncated
+    },
+
+    async listChangedFiles() {
+      const entries = await octokit.paginate(octokit.rest.pulls.listFiles, {
+        owner,
+        repo,
+        pull_number,
+        per_page: 100
+      })
+      await warnWhenTruncated(entries.length)
+      return entries.flatMap(entry => toChangedFile(entry) ?? [])
+    },
+
+    read(ref, path) {
+      const key = `${ref}\u0000${path}`
+      let pending = reads.get(key)
+      if (!pending) {
+        pending = readUncached(ref, path)
+        // Keep answers, not failures: a later read may succeed.
+        pending.catch(() => reads.delete(key))
+        reads.set(key, pending)
+      }
+      return pending
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { UserError } from '../errors.js'
+
+/**
+ * The actions promptgate evaluates. Beyond the five GitHub users configure most often, `edited`
+ * (the base branch may have changed) and `ready_for_review` (a draft became reviewable) are
+ * accepted: a workflow only receives them when its author listed them under `types:`, and
+ * refusing an event the author asked for would just fail their check. Actions such as `closed` or
+ * `assigned` change nothing worth evaluating and are refused.
+ */
+export const supportedPullRequestActions = [
+  'opened',
+  'synchronize',
+  'reopened',
+  'labeled',
+  'unlabeled',
+  'edited',
+  'ready_for_review'
+] as const
+
+export type PullRequestAction = (typeof supportedPullRequestActions)[number]
+
+const supportedEvents = ['pull_request', 'pull_request_target'] as const
+
+/** The pull request a run is about, read from the event payload. */
+export interface PullRequestRef {
+  owner: string
+  repo: string
+  number: number
+  /** `pull_request.base.sha`: the base branch tip the PR was last compared with. */
+  baseSha: string
+  /** `pull_request.head.sha`: the PR's last commit, never the merge commit `context.sha` names. */
+  headSha: string
+  baseRef: string
+  headRef: string
+  /** The head branch lives in another repository (or that repository was deleted). */
+  isFork: boolean
+  /** Labels at the time of the event; informational only, read live labels with `listLabels`. */
+  labels: string[]
+  action: PullRequestAction
+}
+
+export function readPullRequestEvent(eventName: string, payload: unknown): PullRequestRef {
+  if (!(supportedEvents as readonly string[]).includes(eventName)) {
+    throw new UserError(
+      `promptgate runs on pull_request and pull_request_target events (opened, synchronize, reopened, labeled, unlabeled); ` +
+        `this run was triggered by "${eventName}". Add "on: pull_request" to the workflow.`
+    )
+  }
+  const read = new PayloadReader(payload)
+  const action = read.string('action')
+  if (!isSupportedAction(action)) {
+    throw new UserError(
+      `promptgate does not evaluate "${eventName}" events with action "${action}"; it runs on ` +
+        `${supportedPullRequestActions.join(', ')}. List those under "types:" in the workflow.`
+    )
+  }
+  const baseRepo = read.string('pull_request.base.repo.full_name')
+  const headRepoValue = read.optional('pull_request.head.repo')
+  // GitHub sends `head.repo: null` when the fork behind the PR has been deleted.
+  const headRepo = headRepoValue === null ? undefined : read.string('pull_request.head.repo.full_name')
+
+  return {
+    owner: read.string('repository.owner.login'),
+    repo: read.string('repository.name'),
+    number: read.integer('pull_request.number'),
+    baseSha: read.string('pull_request.base.sha'),
+    headSha: read.string('pull_request.head.sha'),
+    baseRef: read.string('pull_request.base.ref'),
+    headRef: read.string('pull_request.head.ref'),
+    isFork: headRepo === undefined || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+    labels: read.labelNames('pull_request.labels'),
+    action
+  }
+}
+
+function isSupportedAction(action: string): action is PullRequestAction {
+  return (supportedPullRequestActions as readonly string[]).includes(action)
+}
+
+/** Reads dotted paths out of an untrusted payload; a missing or mistyped field is a UserError. */
+class PayloadReader {
+  constructor(private readonly payload: unknown) {}
+
+  optional(path: string): unknown {
+    let value: unknown = this.payload
+    for (const key of path.split('.')) {
+      if (typeof value !== 'object' || value === null) return undefined
+      value = (value as Record<string, unknown>)[key]
+    }
+    return value
+  }
+
+  string(path: string): string {
+    const value = this.optional(path)
+    if (typeof value !== 'string' || value === '') throw this.missing(path, 'a string')
+    return value
+  }
+
+  integer(path: string): number {
+    const value = this.optional(path)
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw this.missing(path, 'an integer')
+    return value
+  }
+
+  labelNames(path: string): string[] {
+    const value = this.optional(path)
+    if (value === undefined) return []
+    if (!Array.isArray(value)) throw this.missing(path, 'a list')
+    return value.map((label, index) => {
+      const name = (label as { name?: unknown } | null)?.name
+      if (typeof name !== 'string') throw this.missing(`${path}.${index}.name`, 'a string')
+      return name
+    })
+  }
+
+  private missing(path: string, expected: string): UserError {
+    return new UserError(
+      `The event payload in GITHUB_EVENT_PATH has no "${path}" (expected ${expected}). ` +
+        `promptgate needs the pull_request payload GitHub writes for the run; do not replace GITHUB_EVENT_PATH.`
+    )
+  }
+}
