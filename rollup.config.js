@@ -4,7 +4,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 
 const plugins = () => [
-  typescript({ tsconfig: 'tsconfig.build.json', outDir: 'dist', sourceMap: false }),
+  typescript({ tsconfig: 'tsconfig.build.json', outDir: 'dist', rootDir: '.', module: 'NodeNext', sourceMap: false }),
   nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
   commonjs(),
   json()

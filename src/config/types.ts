@@ -1,0 +1,55 @@
+import type { AssertionSpec } from '../assertions/types.js'
+import type { Threshold } from '../compare/types.js'
+import type { ModelParameters, ProviderRef } from '../prompts/types.js'
+
+/** A provider as the config names it, always in object form; usable wherever a `ProviderRef` is. */
+export interface ProviderConfig extends ProviderRef {
+  parameters: ModelParameters
+}
+
+export interface ThresholdConfig extends Threshold {
+  /** Count a drop only when it is significant at this level (a p-value such as 0.05). */
+  significance?: number
+}
+
+/** Thresholds by metric name. */
+export type ThresholdConfigSet = Record<string, ThresholdConfig>
+
+/**
+ * A golden set: a repository path (.jsonl, .json, .yaml, .yml, .csv) or an inline list of
+ * test cases as written; `loadSuiteTestCases` (src/datasets/) turns either into TestCases.
+ */
+export type TestsSpec = string | unknown[]
+
+export interface SuiteConfig {
+  name: string
+  description?: string
+  /** Globs of repository paths (leading `./` removed). */
+  prompts: string[]
+  /** Absent when the suite names no golden set. */
+  tests?: TestsSpec
+  /** Line of `tests` in the config file, and of each inline case, for error messages. */
+  testsLine?: number
+  inlineTestLines?: number[]
+  /** Applied to every case, after the case's own assertions. */
+  assert: AssertionSpec[]
+  /** The suite's own provider, else the top-level one; absent when neither names one. */
+  provider?: ProviderConfig
+  /** The top-level thresholds with the suite's laid over them, bound by bound. */
+  thresholds: ThresholdConfigSet
+  /** Line of the suite in the config file. */
+  line: number
+}
+
+/** `.github/promptgate.yml`, version 1, validated and normalised. */
+export interface Config {
+  /** The path the config was read from, for error messages. */
+  file: string
+  version: 1
+  provider?: ProviderConfig
+  grader?: ProviderConfig
+  concurrency?: number
+  /** Top-level thresholds: the defaults for suites and for standalone `*.prompt.yml` files. */
+  thresholds: ThresholdConfigSet
+  suites: SuiteConfig[]
+}

@@ -1,0 +1,18 @@
+import { parseWithPositions } from '../config/positions.js'
+import { UserError } from '../errors.js'
+import { jsonSyntaxProblem } from './json-syntax.js'
+import { casesFromDocument } from './parse-document.js'
+import type { RawCase } from './raw-case.js'
+
+/** A JSON array of test cases. */
+export function parseJson(text: string, file: string): RawCase[] {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    const problem = jsonSyntaxProblem(error as SyntaxError, text)
+    throw new UserError(problem.message, { file, line: problem.line, column: problem.column })
+  }
+  // JSON is YAML, and the YAML parser keeps positions; JSON.parse above stays the judge of validity.
+  return casesFromDocument(parseWithPositions(text), value, file)
+}
