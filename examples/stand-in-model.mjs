@@ -50,7 +50,11 @@ export function startStandInModel({ port = 0 } = {}) {
     request.on('end', () => {
       if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
         response.writeHead(404, { 'content-type': 'application/json' })
-        response.end(JSON.stringify({ error: { message: 'Not found: the stand-in model only answers POST /chat/completions' } }))
+        response.end(
+          JSON.stringify({
+            error: { message: 'Not found: the stand-in model only answers POST /chat/completions' }
+          })
+        )
         return
       }
       const { model = 'stand-in', messages = [] } = JSON.parse(body || '{}')

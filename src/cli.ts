@@ -6,7 +6,7 @@ import { errorMessage, isUserError } from './errors.js'
 import { runPipeline } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
-import { renderJobSummary } from './report/markdown.js'
+import { renderJobSummary } from './report/index.js'
 import { redactSecrets, secretsFromEnvironment } from './secrets.js'
 
 const USAGE = `Usage: promptgate [options]
@@ -51,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   }
   const concurrency = Number(values.concurrency)
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency takes a whole number of 1 or more')
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error('--concurrency takes a whole number of 1 or more')
 
   const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
   const source = await createGitChangeSource(values.repo, values.base, values.head)

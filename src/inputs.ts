@@ -17,18 +17,23 @@ function booleanInput(name: string, fallback: boolean): boolean {
   if (raw === '') return fallback
   if (['true', 'yes', '1', 'on'].includes(raw)) return true
   if (['false', 'no', '0', 'off'].includes(raw)) return false
-  throw new UserError(`input "${name}" must be true or false, not "${raw}"; fix it in the workflow's "with:" block`)
+  throw new UserError(
+    `input "${name}" must be true or false, not "${raw}"; fix it in the workflow's "with:" block`
+  )
 }
 
 export function readInputs(): ActionInputs {
   const githubToken = core.getInput('github-token')
   const modelsToken = core.getInput('models-token') || githubToken
-  for (const secret of [githubToken, modelsToken]) if (secret) core.setSecret(secret)
+  for (const secret of new Set([githubToken, modelsToken])) if (secret) core.setSecret(secret)
   return {
     configPath: core.getInput('config') || '.github/promptgate.yml',
     githubToken,
     modelsToken,
-    modelsEndpoint: (core.getInput('models-endpoint') || 'https://models.github.ai/inference').replace(/\/+$/, ''),
+    modelsEndpoint: (core.getInput('models-endpoint') || 'https://models.github.ai/inference').replace(
+      /\/+$/,
+      ''
+    ),
     overrideLabel: core.getInput('override-label') || 'promptgate:accept',
     comment: booleanInput('comment', true),
     failOnRegression: booleanInput('fail-on-regression', true),

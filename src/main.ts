@@ -13,7 +13,7 @@ import { readInputs, type ActionInputs } from './inputs.js'
 import { runPipeline } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
-import { COMMENT_MARKER, renderComment, renderJobSummary, renderProgress } from './report/markdown.js'
+import { COMMENT_MARKER, renderComment, renderJobSummary, renderProgress } from './report/index.js'
 import type { ReportContext, ReportInput } from './report/types.js'
 import { redactSecrets, secretsFromEnvironment } from './secrets.js'
 
@@ -25,7 +25,8 @@ function secretValues(inputs: ActionInputs): string[] {
 async function readEventPayload(): Promise<{ name: string; payload: unknown }> {
   const name = process.env.GITHUB_EVENT_NAME ?? ''
   const path = process.env.GITHUB_EVENT_PATH
-  if (!path) throw new UserError('GITHUB_EVENT_PATH is not set; promptgate runs as a step of a GitHub Actions job')
+  if (!path)
+    throw new UserError('GITHUB_EVENT_PATH is not set; promptgate runs as a step of a GitHub Actions job')
   try {
     return { name, payload: JSON.parse(await readFile(path, 'utf8')) }
   } catch (error) {
@@ -60,7 +61,13 @@ class Publisher {
   /** Writes the sticky comment; a read-only token (fork PRs) is a warning, not a failure. */
   async comment(body: string, options: { createIfMissing?: boolean } = {}): Promise<void> {
     if (!this.inputs.comment) return
-    const result = await upsertStickyComment(this.octokit, this.pr, redactSecrets(body, this.secrets), COMMENT_MARKER, options)
+    const result = await upsertStickyComment(
+      this.octokit,
+      this.pr,
+      redactSecrets(body, this.secrets),
+      COMMENT_MARKER,
+      options
+    )
     if (result.status === 'forbidden') {
       core.warning(
         `promptgate could not write the pull-request comment (${result.message}). On pull requests from forks the token is read-only; the report is in the job summary.`
@@ -129,7 +136,9 @@ export async function run(): Promise<void> {
       }),
       onPlanned: async plan => {
         core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
-        await publisher?.comment(renderProgress({ ...plan, headSha: pr.headSha, runUrl: progressContext.runUrl }))
+        await publisher?.comment(
+          renderProgress({ ...plan, headSha: pr.headSha, runUrl: progressContext.runUrl })
+        )
       },
       debug: core.debug
     })
@@ -149,7 +158,10 @@ export async function run(): Promise<void> {
     core.setOutput('verdict', 'error' satisfies Verdict)
     if (publisher && context) {
       // Reviewers must see that the evaluation failed; a stale verdict must never stand.
-      const input = { comparison: emptyComparison(), context: { ...context, verdict: 'error' as const, error: errorMessage(error) } }
+      const input = {
+        comparison: emptyComparison(),
+        context: { ...context, verdict: 'error' as const, error: errorMessage(error) }
+      }
       await publishAll(publisher, input, false).catch(publishError =>
         core.warning(`could not publish the error report: ${errorMessage(publishError)}`)
       )
@@ -167,11 +179,16 @@ function gate(verdict: Verdict, inputs: ActionInputs, comparison: Comparison, ov
           `promptgate: ${regressed.join(', ')} regressed past the threshold. Fix the prompt, or add the label "${inputs.overrideLabel}" to accept the regression.`
         )
       } else {
-        core.warning('promptgate: the prompt change regressed; fail-on-regression is false, so the step passes')
+        core.warning(
+          'promptgate: the prompt change regressed; fail-on-regression is false, so the step passes'
+        )
       }
       return
     case 'error': {
-      const errors = comparison.prompts.reduce((sum, prompt) => sum + prompt.errors.base + prompt.errors.head, 0)
+      const errors = comparison.prompts.reduce(
+        (sum, prompt) => sum + prompt.errors.base + prompt.errors.head,
+        0
+      )
       core.setFailed(
         `promptgate: ${errors} model call(s) failed after retries, so the verdict is unknown; see the report for each error.`
       )

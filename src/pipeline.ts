@@ -46,9 +46,12 @@ function reasonFor(file: ChangedFile): string {
 async function readRequired(source: ChangeSource, ref: string, path: string): Promise<string> {
   const text = await source.read(ref, path)
   if (text === undefined) {
-    throw new UserError(`could not read ${path} at ${ref.slice(0, 7)}; the pull request lists it as changed`, {
-      file: path
-    })
+    throw new UserError(
+      `could not read ${path} at ${ref.slice(0, 7)}; the pull request lists it as changed`,
+      {
+        file: path
+      }
+    )
   }
   return text
 }
@@ -69,7 +72,11 @@ async function loadGitHubModelsPrompt(
   }
   if (file.status === 'removed') return prompt
 
-  const head = parseGitHubModelsPrompt(await readRequired(source, source.headRef, file.path), file.path, source.headRef)
+  const head = parseGitHubModelsPrompt(
+    await readRequired(source, source.headRef, file.path),
+    file.path,
+    source.headRef
+  )
   prompt.head = head.version
   prompt.cases = toTestCases(head, file.path)
   if (file.status === 'added') return prompt

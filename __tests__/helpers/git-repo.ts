@@ -21,13 +21,25 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 function writeTree(dir: string, tree: Tree): void {
-  for (const entry of git(dir, 'ls-files').split('\n').filter(Boolean)) rmSync(join(dir, entry), { force: true })
+  for (const entry of git(dir, 'ls-files').split('\n').filter(Boolean))
+    rmSync(join(dir, entry), { force: true })
   for (const [path, text] of Object.entries(tree)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true })
     writeFileSync(join(dir, path), text)
   }
   git(dir, 'add', '--all')
-  git(dir, '-c', 'user.name=test', '-c', 'user.email=test@example.invalid', 'commit', '-q', '--allow-empty', '-m', 'c')
+  git(
+    dir,
+    '-c',
+    'user.name=test',
+    '-c',
+    'user.email=test@example.invalid',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    'c'
+  )
 }
 
 const STATUS: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed' }
@@ -45,9 +57,11 @@ export function createTwoCommitRepo(base: Tree, head: Tree): TwoCommitRepo {
     baseSha,
     headSha,
     changedFiles() {
-      const fields = git(dir, 'diff', '--name-status', '-z', '-M', `${baseSha}...${headSha}`).split('\0').filter(Boolean)
+      const fields = git(dir, 'diff', '--name-status', '-z', '-M', `${baseSha}...${headSha}`)
+        .split('\0')
+        .filter(Boolean)
       const files: { filename: string; status: string; previous_filename?: string }[] = []
-      for (let i = 0; i < fields.length; ) {
+      for (let i = 0; i < fields.length;) {
         const code = fields[i++] as string
         if (code.startsWith('R')) {
           const previous = fields[i++] as string
@@ -64,7 +78,10 @@ export function createTwoCommitRepo(base: Tree, head: Tree): TwoCommitRepo {
           git(dir, 'ls-tree', '-r', '--name-only', sha)
             .split('\n')
             .filter(Boolean)
-            .map(path => [path, execFileSync('git', ['show', `${sha}:${path}`], { cwd: dir, encoding: 'utf8' })])
+            .map(path => [
+              path,
+              execFileSync('git', ['show', `${sha}:${path}`], { cwd: dir, encoding: 'utf8' })
+            ])
         )
       return { [baseSha]: at(baseSha), [headSha]: at(headSha) }
     },

@@ -9,7 +9,9 @@ interface PullRequestPayload {
 
 /** A real pull_request payload from @octokit/webhooks-examples, pointed at our two commits. */
 export function pullRequestPayload(action: string, baseSha: string, headSha: string): PullRequestPayload {
-  const event = (examples as unknown as { name: string; examples: PullRequestPayload[] }[]).find(e => e.name === 'pull_request')
+  const event = (examples as unknown as { name: string; examples: PullRequestPayload[] }[]).find(
+    e => e.name === 'pull_request'
+  )
   const example = event?.examples.find(e => e.action === action)
   if (!example) throw new Error(`no pull_request.${action} example in @octokit/webhooks-examples`)
   const payload = structuredClone(example)

@@ -52,7 +52,11 @@ export function parseAnnotations(stdout: string): ActionRun['annotations'] {
     .split('\n')
     .map(line => /^::(error|warning|notice)( [^:]*)?::(.*)$/.exec(line))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map(match => ({ level: match[1] as string, properties: (match[2] ?? '').trim(), message: match[3] as string }))
+    .map(match => ({
+      level: match[1] as string,
+      properties: (match[2] ?? '').trim(),
+      message: match[3] as string
+    }))
 }
 
 export interface RunActionOptions {
@@ -79,7 +83,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     ...defaultInputs(options.token),
     'INPUT_MODELS-ENDPOINT': options.modelsEndpoint
   }
-  for (const [name, value] of Object.entries(options.inputs ?? {})) inputs[`INPUT_${name.toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(options.inputs ?? {}))
+    inputs[`INPUT_${name.toUpperCase()}`] = value
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? scratch,

@@ -10,6 +10,7 @@ export function isGitHubModelsPromptFile(path: string): boolean {
 export function changedGitHubModelsPrompts(files: ChangedFile[]): ChangedFile[] {
   return files.filter(
     file =>
-      isGitHubModelsPromptFile(file.path) || (file.previousPath && isGitHubModelsPromptFile(file.previousPath))
+      isGitHubModelsPromptFile(file.path) ||
+      (file.previousPath && isGitHubModelsPromptFile(file.previousPath))
   )
 }

@@ -24,7 +24,7 @@ const STATUS_BY_LETTER: Record<string, ChangeStatus> = {
 export function parseNameStatus(output: string): ChangedFile[] {
   const fields = output.split('\0').filter(field => field !== '')
   const files: ChangedFile[] = []
-  for (let index = 0; index < fields.length; ) {
+  for (let index = 0; index < fields.length;) {
     const code = fields[index++] ?? ''
     const letter = code.charAt(0)
     const status = STATUS_BY_LETTER[letter] ?? 'modified'
@@ -51,7 +51,11 @@ export async function resolveRef(cwd: string, ref: string): Promise<string> {
 }
 
 /** A ChangeSource over a local git repository: the CLI's, and the action's fast path when history is present. */
-export async function createGitChangeSource(cwd: string, baseRef: string, headRef: string): Promise<ChangeSource> {
+export async function createGitChangeSource(
+  cwd: string,
+  baseRef: string,
+  headRef: string
+): Promise<ChangeSource> {
   const [baseSha, headSha] = await Promise.all([resolveRef(cwd, baseRef), resolveRef(cwd, headRef)])
   return {
     baseRef: baseSha,

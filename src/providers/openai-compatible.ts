@@ -1,4 +1,5 @@
 import OpenAI from 'openai'
+import type { CompletionUsage } from 'openai/resources/completions'
 import type { ProviderRef } from '../prompts/types.js'
 import { toChatCompletionParams } from './chat-request.js'
 import { describeProviderError } from './describe-error.js'
@@ -111,7 +112,7 @@ function noContentMessage(providerId: string, completion: OpenAI.ChatCompletion)
   return `${providerId} returned no message content${details.length ? ` (${details.join('; ')})` : ''}.`
 }
 
-function toTokenUsage(usage: OpenAI.CompletionUsage | undefined): TokenUsage | undefined {
+function toTokenUsage(usage: CompletionUsage | undefined): TokenUsage | undefined {
   if (!usage) return undefined
   return { prompt: usage.prompt_tokens, completion: usage.completion_tokens, total: usage.total_tokens }
 }

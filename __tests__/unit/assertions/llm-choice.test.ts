@@ -19,7 +19,7 @@ function spec(fields: Partial<AssertionSpec> = {}): AssertionSpec {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<string> {
+async function rejection(promise: unknown): Promise<string> {
   try {
     await promise
   } catch (error) {

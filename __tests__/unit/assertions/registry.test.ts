@@ -52,7 +52,9 @@ describe('runAssertion', () => {
     expect(errorMessage(negative)).toBe(
       'prompts/a.prompt.yml: assertion gh-string: "weight" must be a number of 0 or more, not -1'
     )
-    const text = await rejection(runAssertion(contains('a', { weight: 'heavy' }), contextFor('a')))
+    const text = await rejection(
+      runAssertion(contains('a', { weight: 'heavy' as unknown as number }), contextFor('a'))
+    )
     expect(errorMessage(text)).toContain('"weight" must be a number of 0 or more, not "heavy"')
   })
 
@@ -109,7 +111,10 @@ describe('runAssertion', () => {
 
     it('must be a number', async () => {
       const error = await rejection(
-        runAssertion({ ...judged(), threshold: 'high' }, contextFor('x', { judge: fakeJudge('mid') }))
+        runAssertion(
+          { ...judged(), threshold: 'high' as unknown as number },
+          contextFor('x', { judge: fakeJudge('mid') })
+        )
       )
       expect(errorMessage(error)).toContain('"threshold" must be a number between 0 and 1, not "high"')
     })

@@ -1,0 +1,153 @@
+import type { AssertionResult } from '../assertions/types.js'
+import { formatNumber } from '../compare/format.js'
+import type { CaseChange, CaseComparison } from '../compare/types.js'
+import type { CaseResult } from '../eval/types.js'
+import { diffOutputs, renderOutput, renderOutputDiff, type DiffLine } from './diff.js'
+import { codeBlock, escapeText, inlineCode, sanitize } from './escape.js'
+import type { DetailLimits } from './limits.js'
+
+const HEADINGS: Record<CaseChange, string> = {
+  error: '⚠️ Error',
+  regressed: '❌ Regressed',
+  improved: '✅ Improved',
+  changed: '✏️ Changed',
+  new: '🆕 New',
+  unchanged: 'Unchanged'
+}
+
+interface MetricView {
+  pass: boolean
+  score: number
+  reason?: string
+}
+
+function metricView(result: CaseResult | undefined, metric: string): MetricView | undefined {
+  const assertions = result?.assertions.filter(assertion => assertion.metric === metric) ?? []
+  if (assertions.length === 0) return undefined
+  const failed = assertions.find(assertion => !assertion.pass)
+  return {
+    pass: failed === undefined,
+    score: assertions.reduce((total, assertion) => total + assertion.score, 0) / assertions.length,
+    reason: failed?.reason
+  }
+}
+
+function outcome(view: MetricView | undefined): string {
+  if (!view) return '—'
+  return `${view.pass ? '✅' : '❌'} ${formatNumber(view.score)}`
+}
+
+function heading(comparison: CaseComparison, limits: DetailLimits): string {
+  const { case: testCase, change, head } = comparison
+  const parts = [`**${HEADINGS[change]}**`]
+  if (change === 'new' && head) parts.push(head.pass ? 'passes' : 'fails')
+  parts.push(`case ${inlineCode(testCase.id, { max: 80 })}`)
+  if (testCase.description) parts.push(escapeText(testCase.description, limits.description))
+  return parts.join(' · ')
+}
+
+function formatVar(value: unknown): string {
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+function varsFact(vars: Record<string, unknown>, limits: DetailLimits): string | undefined {
+  const entries = Object.entries(vars)
+  if (entries.length === 0) return undefined
+  const shown = entries
+    .slice(0, limits.vars)
+    .map(
+      ([name, value]) =>
+        `${inlineCode(name, { max: 60 })} = ${inlineCode(formatVar(value), { max: limits.varValue })}`
+    )
+  const more = entries.length - limits.vars
+  return `**vars:** ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`
+}
+
+function callErrorFacts({ base, head }: CaseComparison, limits: DetailLimits): string[] {
+  const facts: string[] = []
+  for (const [side, result] of [
+    ['base', base],
+    ['head', head]
+  ] as const) {
+    if (result?.call.error !== undefined) {
+      facts.push(`**${side} call failed:** ${escapeText(result.call.error, limits.error)}`)
+    }
+  }
+  if (facts.length === 0) facts.push('**no result** for this case (the run did not finish it)')
+  return facts
+}
+
+function metricFact(
+  metric: string,
+  before: MetricView | undefined,
+  after: MetricView | undefined,
+  limits: DetailLimits
+) {
+  const transition = before ? `${outcome(before)} → ${outcome(after)}` : outcome(after)
+  const reason = after && !after.pass && after.reason ? ` — ${escapeText(after.reason, limits.reason)}` : ''
+  return `${inlineCode(metric, { max: 80 })}: ${transition}${reason}`
+}
+
+/** The assertions whose result changed; for a new case, those that fail. */
+function assertionFacts(comparison: CaseComparison, limits: DetailLimits): string[] {
+  const { base, head, change, changedMetrics } = comparison
+  if (change === 'new' && head) {
+    const failing = [...new Set(head.assertions.filter(a => !a.pass).map((a: AssertionResult) => a.metric))]
+    return failing.map(metric => metricFact(metric, undefined, metricView(head, metric), limits))
+  }
+  return changedMetrics.map(metric =>
+    metricFact(metric, metricView(base, metric), metricView(head, metric), limits)
+  )
+}
+
+/** A row is rendered at more than one level while the report is fitted; its diff is computed once. */
+const diffCache = new WeakMap<CaseComparison, DiffLine[]>()
+
+function cachedDiff(comparison: CaseComparison, before: string, after: string): DiffLine[] {
+  let diff = diffCache.get(comparison)
+  if (!diff) {
+    diff = diffOutputs(before, after)
+    diffCache.set(comparison, diff)
+  }
+  return diff
+}
+
+function outputBlock(comparison: CaseComparison, limits: DetailLimits): string | undefined {
+  const { base, head } = comparison
+  // Sanitised before diffing so a stray \r cannot split a diff line without its -/+ prefix.
+  const before = base && base.call.error === undefined ? sanitize(base.call.output) : undefined
+  const after = head && head.call.error === undefined ? sanitize(head.call.output) : undefined
+  if (before !== undefined && after !== undefined) {
+    if (before === after) return `Output unchanged:\n\n${codeBlock(renderOutput(after, limits.diff), 'text')}`
+    return codeBlock(
+      renderOutputDiff(before, after, limits.diff, cachedDiff(comparison, before, after)),
+      'diff'
+    )
+  }
+  const [label, only] = after !== undefined ? ['Head output', after] : ['Base output', before]
+  if (only === undefined) return undefined
+  return `${label}:\n\n${codeBlock(renderOutput(only, limits.diff), 'text')}`
+}
+
+/** One case in a prompt's details: what changed, its inputs, the assertions that moved, the output diff. */
+export function renderCaseRow(comparison: CaseComparison, limits: DetailLimits): string {
+  const facts: string[] = []
+  const vars = varsFact(comparison.case.vars, limits)
+  if (vars) facts.push(vars)
+  if (comparison.case.expected !== undefined) {
+    facts.push(`**expected:** ${inlineCode(comparison.case.expected, { max: limits.expected })}`)
+  }
+  // A failed call has no meaningful assertion results: the error is the news.
+  if (comparison.change === 'error') facts.push(...callErrorFacts(comparison, limits))
+  else facts.push(...assertionFacts(comparison, limits))
+  const blocks = [heading(comparison, limits)]
+  if (facts.length > 0) blocks.push(facts.map(fact => `- ${fact}`).join('\n'))
+  const output = outputBlock(comparison, limits)
+  if (output) blocks.push(output)
+  return blocks.join('\n\n')
+}

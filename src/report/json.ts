@@ -1,0 +1,194 @@
+import type { AssertionResult } from '../assertions/types.js'
+import type {
+  CaseChange,
+  CaseComparison,
+  Comparison,
+  MetricComparison,
+  MetricStatus,
+  PromptComparison,
+  Threshold,
+  Verdict
+} from '../compare/types.js'
+import type { ChangeStatus } from '../changes/types.js'
+import type { CaseResult } from '../eval/types.js'
+import type { ReportInput } from './types.js'
+
+/** The machine-readable report (`report-path`); `schema/report.schema.json` describes it. */
+export interface JsonReport {
+  schemaVersion: 1
+  /** The final verdict, after the override label. */
+  verdict: Verdict
+  /** The verdict before any override. */
+  gateVerdict: Comparison['verdict']
+  overrideLabel?: string
+  error?: string
+  baseSha?: string
+  headSha?: string
+  runUrl?: string
+  totals: Comparison['totals']
+  prompts: JsonPrompt[]
+}
+
+export interface JsonPrompt {
+  path: string
+  previousPath?: string
+  status: ChangeStatus
+  suite: string
+  reason: string
+  regressed: boolean
+  errors: { base: number; head: number }
+  counts: Record<CaseChange, number>
+  metrics: JsonMetric[]
+  cases: JsonCase[]
+}
+
+export interface JsonMetric {
+  metric: string
+  base?: number
+  head?: number
+  delta?: number
+  threshold?: Threshold
+  status: MetricStatus
+  reason?: string
+}
+
+export interface JsonCase {
+  id: string
+  description?: string
+  vars: Record<string, unknown>
+  expected?: string
+  change: CaseChange
+  changedMetrics: string[]
+  base?: JsonCaseResult
+  head?: JsonCaseResult
+}
+
+export interface JsonCaseResult {
+  output: string
+  error?: string
+  latencyMs: number
+  tokens?: { prompt: number; completion: number; total: number }
+  cost?: number
+  cached: boolean
+  pass: boolean
+  score: number
+  assertions: JsonAssertion[]
+}
+
+export interface JsonAssertion {
+  metric: string
+  type: string
+  pass: boolean
+  score: number
+  weight: number
+  reason?: string
+}
+
+/** Drops keys whose value is undefined, so the JSON matches the schema's optional fields exactly. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T
+}
+
+/** Vars pass through JSON so the report holds only what a file can (no functions, no `undefined`). */
+function plainVars(vars: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(vars ?? {})) as Record<string, unknown>
+}
+
+function assertion(result: AssertionResult): JsonAssertion {
+  const { metric, type, pass, score, weight, reason } = result
+  return defined({ metric, type, pass, score, weight, reason })
+}
+
+function caseResult(result: CaseResult | undefined): JsonCaseResult | undefined {
+  if (!result) return undefined
+  const { call } = result
+  return defined({
+    output: call.output,
+    error: call.error,
+    latencyMs: call.latencyMs,
+    tokens: call.tokens && {
+      prompt: call.tokens.prompt,
+      completion: call.tokens.completion,
+      total: call.tokens.total
+    },
+    cost: call.cost,
+    cached: call.cached ?? false,
+    pass: result.pass,
+    score: result.score,
+    assertions: result.assertions.map(assertion)
+  })
+}
+
+function caseEntry(comparison: CaseComparison): JsonCase {
+  const { case: testCase } = comparison
+  return defined({
+    id: testCase.id,
+    description: testCase.description,
+    vars: plainVars(testCase.vars),
+    expected: testCase.expected,
+    change: comparison.change,
+    changedMetrics: [...comparison.changedMetrics],
+    base: caseResult(comparison.base),
+    head: caseResult(comparison.head)
+  })
+}
+
+function metricEntry(metric: MetricComparison): JsonMetric {
+  const { threshold } = metric
+  return defined({
+    metric: metric.metric,
+    base: metric.base,
+    head: metric.head,
+    delta: metric.delta,
+    threshold: threshold && defined({ ...threshold }),
+    status: metric.status,
+    reason: metric.reason
+  })
+}
+
+function promptEntry(prompt: PromptComparison): JsonPrompt {
+  const counts: Record<CaseChange, number> = {
+    error: 0,
+    regressed: 0,
+    improved: 0,
+    changed: 0,
+    new: 0,
+    unchanged: 0
+  }
+  for (const item of prompt.cases) counts[item.change] += 1
+  return defined({
+    path: prompt.path,
+    previousPath: prompt.previousPath,
+    status: prompt.status,
+    suite: prompt.suite,
+    reason: prompt.reason,
+    regressed: prompt.regressed,
+    errors: { ...prompt.errors },
+    counts,
+    metrics: prompt.metrics.map(metricEntry),
+    cases: prompt.cases.map(caseEntry)
+  })
+}
+
+/** Every case with both outputs and every assertion, the aggregates and the verdict. */
+export function buildJsonReport(input: ReportInput): JsonReport {
+  const { comparison, context } = input
+  const { totals } = comparison
+  return defined({
+    schemaVersion: 1 as const,
+    verdict: context.verdict,
+    gateVerdict: comparison.verdict,
+    overrideLabel: context.overrideLabel,
+    error: context.error,
+    baseSha: context.baseSha,
+    headSha: context.headSha,
+    runUrl: context.runUrl,
+    totals: {
+      calls: totals.calls,
+      tokens: { ...totals.tokens },
+      cost: { ...totals.cost },
+      durationMs: totals.durationMs
+    },
+    prompts: comparison.prompts.map(promptEntry)
+  })
+}
