@@ -13,6 +13,11 @@ export interface Threshold {
   max?: number
   /** Upper bound on head minus base (latency, cost). */
   max_increase?: number
+  /**
+   * When set, a drop breaks the threshold only if a paired test on the per-case results gives
+   * p below this value (the drop is unlikely to be noise).
+   */
+  significance?: number
 }
 
 /** Thresholds by metric name; `pass_rate` is the share of cases whose assertions all pass. */
@@ -28,7 +33,7 @@ export interface MetricComparison {
   delta?: number
   threshold?: Threshold
   status: MetricStatus
-  /** Which bound broke, in words, e.g. "dropped 0.20 (max_drop 0)". */
+  /** Which bound broke, in words, e.g. "dropped 0.20 (allowed 0.00)". */
   reason?: string
 }
 

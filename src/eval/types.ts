@@ -37,6 +37,8 @@ export interface CallResult {
 
 export interface CaseResult {
   caseId: string
+  /** 0-based sample index when a case runs several times per side (`repeat: n`); absent means 0. */
+  repeat?: number
   call: CallResult
   assertions: AssertionResult[]
   /** All assertions passed and the call did not fail. */
