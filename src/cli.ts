@@ -18,9 +18,10 @@ Options:
   --repo DIR              git repository (default: the current directory)
   --base REF              base ref (default: main)
   --head REF              head ref (default: HEAD)
+  --config FILE           config file in the repository (default: .github/promptgate.yml)
   --models-endpoint URL   GitHub Models API (default: $PROMPTGATE_MODELS_ENDPOINT or https://models.github.ai/inference)
   --models-token TOKEN    GitHub Models token (default: $GITHUB_TOKEN)
-  --concurrency N         model calls in flight at once (default: 8)
+  --concurrency N         model calls in flight at once (default: the config's, else 8)
   --report FILE           also write the JSON report to FILE
   --accept                accept a regression, as the override label does on a pull request
   -h, --help              show this help
@@ -37,9 +38,10 @@ export async function main(argv: string[]): Promise<number> {
       repo: { type: 'string', default: '.' },
       base: { type: 'string', default: 'main' },
       head: { type: 'string', default: 'HEAD' },
+      config: { type: 'string', default: '.github/promptgate.yml' },
       'models-endpoint': { type: 'string' },
       'models-token': { type: 'string' },
-      concurrency: { type: 'string', default: '8' },
+      concurrency: { type: 'string' },
       report: { type: 'string' },
       accept: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
@@ -50,14 +52,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`)
     return 0
   }
-  const concurrency = Number(values.concurrency)
-  if (!Number.isInteger(concurrency) || concurrency < 1)
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw new Error('--concurrency takes a whole number of 1 or more')
 
   const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
   const source = await createGitChangeSource(values.repo, values.base, values.head)
   const outcome = await runPipeline({
     source,
+    configPath: values.config,
     providers: createProviderRegistry({
       modelsToken,
       modelsEndpoint: (
@@ -74,6 +77,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls\n`)
     }
   })
+  for (const warning of outcome.warnings) {
+    const where = warning.file ? `${warning.file}${warning.line ? `:${warning.line}` : ''}: ` : ''
+    process.stderr.write(`promptgate: warning: ${where}${warning.message}\n`)
+  }
   const final = applyOverride(outcome.comparison.verdict, values.accept ? [ACCEPT_LABEL] : [], ACCEPT_LABEL)
   const input = {
     comparison: outcome.comparison,

@@ -127,6 +127,7 @@ export async function run(): Promise<void> {
 
     const outcome = await runPipeline({
       source: createApiChangeSource(octokit, pr, { warn: core.warning }),
+      configPath: inputs.configPath,
       providers: createProviderRegistry({
         modelsToken: inputs.modelsToken,
         modelsEndpoint: inputs.modelsEndpoint,
@@ -142,6 +143,9 @@ export async function run(): Promise<void> {
       },
       debug: core.debug
     })
+    for (const warning of outcome.warnings) {
+      core.warning(warning.message, { file: warning.file, startLine: warning.line })
+    }
 
     const labels = outcome.comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
     const final = applyOverride(outcome.comparison.verdict, labels, inputs.overrideLabel)

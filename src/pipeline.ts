@@ -1,22 +1,41 @@
 import { changedGitHubModelsPrompts } from './changes/discover.js'
-import type { ChangeSource, ChangedFile } from './changes/types.js'
+import type { ChangeSource } from './changes/types.js'
 import { compareResults } from './compare/compare.js'
-import type { Comparison, ThresholdSet } from './compare/types.js'
-import { errorMessage, UserError } from './errors.js'
+import type { Comparison } from './compare/types.js'
+import { readConfig } from './config/load.js'
+import { repositoryPath } from './config/normalise.js'
+import type { Config } from './config/types.js'
+import { errorMessage } from './errors.js'
 import { planEvaluation } from './eval/plan.js'
 import { runEvaluation } from './eval/run.js'
 import type { EvalResults, PromptUnderTest } from './eval/types.js'
-import { parseGitHubModelsPrompt, toTestCases } from './prompts/github-models.js'
-import { renderMessages } from './prompts/template.js'
 import type { PromptVersion } from './prompts/types.js'
 import type { Provider } from './providers/types.js'
+import { collectSuite, type ScopedPrompt, type SuiteContext } from './suites/collect.js'
+import { gitHubModelsFormat } from './suites/formats.js'
+import { changeReason, loadPromptUnderTest, type PromptIdentity } from './suites/prompt-under-test.js'
+import {
+  configuredThresholds,
+  DEFAULT_THRESHOLDS,
+  unusedThresholdWarnings,
+  type ThresholdScope
+} from './suites/thresholds.js'
+import type { PipelineWarning } from './suites/types.js'
 
-/** Without a config file, any drop in pass rate or in an evaluator's mean score regresses. */
-export const DEFAULT_THRESHOLDS: ThresholdSet = { pass_rate: { max_drop: 0 }, '*': { max_drop: 0 } }
+export { DEFAULT_THRESHOLDS }
+export type { PipelineWarning }
+
+/** Where the config is read from when the caller names no other path (the `config` input's default). */
+export const DEFAULT_CONFIG_PATH = '.github/promptgate.yml'
 
 export interface PipelineOptions {
   source: ChangeSource
   providers: { get(ref: PromptVersion['provider']): Provider }
+  /** The config file's repository path (default `.github/promptgate.yml`); read at both refs. */
+  configPath?: string
+  /** For `${NAME}` in the config (default `process.env`). */
+  env?: Record<string, string | undefined>
+  /** Model calls in flight at once; default the config's `concurrency`, else 8. */
   concurrency?: number
   /** Called once the plan is known and before the first model call. */
   onPlanned?: (plan: { prompts: number; calls: number }) => Promise<void> | void
@@ -28,101 +47,158 @@ export interface PipelineOutcome {
   prompts: PromptUnderTest[]
   results: EvalResults
   comparison: Comparison
+  /** Problems worth fixing that did not stop the run (main.ts shows each as a workflow warning). */
+  warnings: PipelineWarning[]
+  /** The head's config, when the repository has one. */
+  config?: Config
 }
 
-function reasonFor(file: ChangedFile): string {
-  switch (file.status) {
-    case 'added':
-      return 'prompt added (no base version to compare)'
-    case 'removed':
-      return 'prompt removed (nothing to run)'
-    case 'renamed':
-      return `prompt renamed from ${file.previousPath ?? 'an earlier path'}`
-    default:
-      return 'prompt changed'
-  }
+export interface CollectOptions {
+  configPath?: string
+  env?: Record<string, string | undefined>
+  debug?: (message: string) => void
 }
 
-async function readRequired(source: ChangeSource, ref: string, path: string): Promise<string> {
-  const text = await source.read(ref, path)
-  if (text === undefined) {
-    throw new UserError(
-      `could not read ${path} at ${ref.slice(0, 7)}; the pull request lists it as changed`,
-      {
-        file: path
-      }
-    )
-  }
-  return text
+export interface CollectedPrompts {
+  /** Every prompt to evaluate, each with the thresholds configured for it. */
+  prompts: ScopedPrompt[]
+  warnings: PipelineWarning[]
+  config?: Config
 }
 
-async function loadGitHubModelsPrompt(
-  file: ChangedFile,
+interface Configs {
+  head?: Config
+  base?: Config
+  baseProblem?: string
+}
+
+/**
+ * The config at the head ref (its errors stop the run) and at the base ref (whose provider
+ * settings the base side uses; a base config that does not load must not block a fix).
+ */
+async function readConfigs(
   source: ChangeSource,
+  path: string,
+  env: Record<string, string | undefined>,
   debug: (message: string) => void
-): Promise<PromptUnderTest> {
-  const prompt: PromptUnderTest = {
-    path: file.path,
-    previousPath: file.previousPath,
-    status: file.status,
-    suite: file.path,
-    reason: reasonFor(file),
-    cases: [],
-    thresholds: DEFAULT_THRESHOLDS
-  }
-  if (file.status === 'removed') return prompt
-
-  const head = parseGitHubModelsPrompt(
-    await readRequired(source, source.headRef, file.path),
-    file.path,
-    source.headRef
-  )
-  prompt.head = head.version
-  prompt.cases = toTestCases(head, file.path)
-  if (file.status === 'added') return prompt
-
-  const basePath = file.previousPath ?? file.path
-  const baseText = await source.read(source.baseRef, basePath)
-  if (baseText === undefined) {
-    prompt.reason = `${prompt.reason}; ${basePath} is missing at the base commit, so it runs as new`
-    return prompt
-  }
-  // A base that no longer parses, or that needs variables the head's test data lacks (a renamed
-  // placeholder), cannot be compared; it must not block the head's evaluation.
+): Promise<Configs> {
+  const head = await readConfig(file => source.read(source.headRef, file), path, env)
+  if (!head) return {}
   try {
-    const base = parseGitHubModelsPrompt(baseText, basePath, source.baseRef).version
-    for (const testCase of prompt.cases) renderMessages(base.messages, testCase.vars, { file: basePath })
-    prompt.base = base
+    return { head, base: await readConfig(file => source.read(source.baseRef, file), path, env) }
   } catch (error) {
-    debug(`base version of ${basePath} cannot run on the head's test data: ${errorMessage(error)}`)
-    prompt.reason = `${prompt.reason}; the base version cannot run on the head's test data (${errorMessage(error)}), so the head runs as new`
+    debug(`the config at the base commit does not load: ${errorMessage(error)}`)
+    return { head, baseProblem: errorMessage(error) }
   }
-  return prompt
 }
 
-/** Everything the pull request changed that promptgate evaluates, both versions loaded. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T
+}
+
+/** Identity and thresholds of changed `*.prompt.yml` files that no suite claims. */
+function standaloneSettings(config: Config | undefined): {
+  scope: ThresholdScope
+  identity: Omit<PromptIdentity, 'suite' | 'reason'>
+} {
+  if (!config)
+    return { scope: { label: 'the defaults', named: [] }, identity: { thresholds: DEFAULT_THRESHOLDS } }
+  const thresholds = configuredThresholds(config.thresholds, config.thresholdLines)
+  const grader =
+    config.grader &&
+    withoutUndefined({
+      id: config.grader.id,
+      baseUrl: config.grader.baseUrl,
+      apiKeyEnv: config.grader.apiKeyEnv
+    })
+  return {
+    scope: {
+      label: 'the top level of the config (for *.prompt.yml files outside suites)',
+      named: thresholds.named
+    },
+    identity: { thresholds: thresholds.set, repeat: config.repeat, ...(grader ? { grader } : {}) }
+  }
+}
+
+/**
+ * Everything the pull request changed that promptgate evaluates, both versions loaded: the
+ * prompts of the config's suites that a change affects, then changed `*.prompt.yml` files that
+ * no suite claims.
+ */
 export async function collectPromptsUnderTest(
   source: ChangeSource,
-  debug: (message: string) => void = () => {}
-): Promise<PromptUnderTest[]> {
+  options: CollectOptions = {}
+): Promise<CollectedPrompts> {
+  const debug = options.debug ?? (() => {})
   const changed = await source.listChangedFiles()
   debug(`${changed.length} changed files`)
-  const prompts = changedGitHubModelsPrompts(changed)
-  return Promise.all(prompts.map(file => loadGitHubModelsPrompt(file, source, debug)))
+  const configs = await readConfigs(
+    source,
+    repositoryPath(options.configPath ?? DEFAULT_CONFIG_PATH),
+    options.env ?? process.env,
+    debug
+  )
+
+  const prompts: ScopedPrompt[] = []
+  const warnings: PipelineWarning[] = []
+  const claimed = new Set<string>()
+  if (configs.head) {
+    let headFiles: Promise<string[]> | undefined
+    const context: SuiteContext = {
+      source,
+      changed,
+      config: configs.head,
+      baseConfig: configs.base,
+      baseConfigProblem: configs.baseProblem,
+      headFiles: () => (headFiles ??= source.listFiles(source.headRef)),
+      debug
+    }
+    const suites = await Promise.all(configs.head.suites.map(suite => collectSuite(suite, context)))
+    for (const suite of suites) {
+      prompts.push(...suite.prompts)
+      warnings.push(...suite.warnings)
+      for (const path of suite.claimed) claimed.add(path)
+    }
+  }
+
+  const { scope, identity } = standaloneSettings(configs.head)
+  const standalone = changedGitHubModelsPrompts(changed).filter(file => !claimed.has(file.path))
+  const loaded = await Promise.all(
+    standalone.map(file =>
+      loadPromptUnderTest(
+        file,
+        { ...identity, suite: file.path, reason: changeReason(file) },
+        gitHubModelsFormat(),
+        source,
+        debug
+      )
+    )
+  )
+  prompts.push(...loaded.map(prompt => ({ prompt, scope })))
+  return { prompts, warnings, config: configs.head }
 }
 
 /** ChangeSet -> EvalPlan -> Results -> Comparison. Publishing is the caller's. */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
-  const debug = options.debug ?? (() => {})
-  const prompts = await collectPromptsUnderTest(options.source, debug)
+  const collected = await collectPromptsUnderTest(options.source, options)
+  const prompts = collected.prompts.map(scoped => scoped.prompt)
   const runnable = prompts.filter(prompt => prompt.head)
   if (runnable.length > 0) {
     await options.onPlanned?.({ prompts: runnable.length, calls: planEvaluation(runnable).length })
   }
   const results = await runEvaluation(prompts, {
     providers: options.providers,
-    concurrency: options.concurrency,
+    concurrency: options.concurrency ?? collected.config?.concurrency,
     onProgress: options.onProgress
   })
-  return { prompts, results, comparison: compareResults(results) }
+  const comparison = compareResults(results)
+  const evaluated = collected.prompts.map((scoped, index) => ({
+    scope: scoped.scope,
+    comparison: comparison.prompts[index]!
+  }))
+  const warnings = [
+    ...collected.warnings,
+    ...(collected.config ? unusedThresholdWarnings(evaluated, collected.config.file) : [])
+  ]
+  return { prompts, results, comparison, warnings, config: collected.config }
 }

@@ -49,6 +49,35 @@ export interface FakeComment {
   updated_at: string
 }
 
+export type FakeAnnotationLevel = 'notice' | 'warning' | 'failure'
+
+export interface FakeAnnotation {
+  path: string
+  start_line: number
+  end_line: number
+  annotation_level: FakeAnnotationLevel
+  message: string
+  title?: string
+  start_column?: number
+  end_column?: number
+  raw_details?: string
+}
+
+/** A check run as the fake stores it; `annotations` accumulates over the create and every update. */
+export interface FakeCheckRun {
+  id: number
+  name: string
+  head_sha: string
+  status: 'queued' | 'in_progress' | 'completed'
+  conclusion: string | null
+  details_url: string | null
+  external_id: string | null
+  started_at: string
+  completed_at: string | null
+  output: { title: string | null; summary: string | null; text: string | null }
+  annotations: FakeAnnotation[]
+}
+
 /** A response to give instead of the real one, `times` times (default once), e.g. a 500 or a rate limit. */
 export interface FakeFault {
   method?: string
@@ -88,6 +117,7 @@ export interface FakeGitHubState {
   contents: Record<string, Record<string, string | Uint8Array>>
   labels: string[]
   comments: FakeComment[]
+  checkRuns: FakeCheckRun[]
   readOnly: boolean
   token?: string
   base: { ref: string; sha: string }
@@ -122,22 +152,41 @@ export const fakeGitHubRoutes = [
   { method: 'GET', path: '/repos/{owner}/{repo}/pulls/{pull_number}' },
   { method: 'GET', path: '/repos/{owner}/{repo}/pulls/{pull_number}/files' },
   { method: 'GET', path: '/repos/{owner}/{repo}/contents/{path}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/git/trees/{tree_sha}' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'POST', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
-  { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels' }
+  { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels' },
+  { method: 'POST', path: '/repos/{owner}/{repo}/check-runs' },
+  { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' }
 ] as const
 
 /** GitHub lists at most this many files of a pull request. */
 export const fakeFileListLimit = 3000
 /** The longest comment body GitHub accepts. */
 export const fakeCommentBodyLimit = 65536
+/** The most annotations one check-run create or update may carry. */
+export const fakeAnnotationsPerRequest = 50
+/** The longest check-run `output.summary` or `output.text`. */
+export const fakeCheckOutputLimit = 65535
 
 const docs = 'https://docs.github.com/rest'
 const webUrl = 'https://github.com'
 const repositoryId = 1296269
 const epoch = Date.parse('2025-01-01T00:00:00Z')
 const actionsBot: FakeUser = { login: 'github-actions[bot]', type: 'Bot' }
+const actionsAppId = 15368
+const annotationLevels: readonly string[] = ['notice', 'warning', 'failure']
+const checkStatuses: readonly string[] = ['queued', 'in_progress', 'completed']
+const checkConclusions: readonly string[] = [
+  'action_required',
+  'cancelled',
+  'failure',
+  'neutral',
+  'success',
+  'skipped',
+  'timed_out'
+]
 
 interface Reply {
   status: number
@@ -174,6 +223,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const tick = (): string => new Date(epoch + 1000 * clock++).toISOString().replace('.000Z', 'Z')
   const seeds = options.comments ?? []
   let nextCommentId = Math.max(1_000_000_000, ...seeds.map(seed => seed.id ?? 0)) + 1
+  let nextCheckRunId = 30_000_000_000
 
   const state: FakeGitHubState = {
     owner: options.owner,
@@ -192,6 +242,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         updated_at: seed.updated_at ?? created
       }
     }),
+    checkRuns: [],
     readOnly: options.readOnly ?? false,
     token: options.token,
     base: { ref: options.base?.ref ?? 'main', sha: options.base?.sha ?? 'b'.repeat(40) },
@@ -463,6 +514,70 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       }
     },
 
+    /** The GitHub Actions app, which owns the check runs a workflow's GITHUB_TOKEN creates. */
+    actionsApp() {
+      return {
+        id: actionsAppId,
+        slug: 'github-actions',
+        node_id: 'MDM6QXBwMTUzNjg=',
+        client_id: 'Iv1.05c79e9ad1f6bdfa',
+        owner: build.user({ login: 'github', type: 'Organization' }),
+        name: 'GitHub Actions',
+        description: 'Automate your workflow from idea to production',
+        external_url: 'https://help.github.com/en/actions',
+        html_url: `${webUrl}/apps/github-actions`,
+        created_at: '2018-07-30T09:30:17Z',
+        updated_at: '2024-04-10T20:33:16Z',
+        permissions: {
+          actions: 'write',
+          checks: 'write',
+          contents: 'write',
+          metadata: 'read',
+          pull_requests: 'write'
+        },
+        events: ['check_run', 'check_suite', 'pull_request', 'push', 'workflow_dispatch']
+      }
+    },
+
+    checkRun(run: FakeCheckRun) {
+      const repoApi = `${apiUrl}/repos/${state.owner}/${state.repo}`
+      const htmlUrl = `${webUrl}/${state.owner}/${state.repo}/runs/${run.id}`
+      const repoRef = { id: repositoryId, url: repoApi, name: state.repo }
+      return {
+        id: run.id,
+        name: run.name,
+        node_id: `CR_${run.id}`,
+        head_sha: run.head_sha,
+        external_id: run.external_id ?? '',
+        url: `${repoApi}/check-runs/${run.id}`,
+        html_url: htmlUrl,
+        details_url: run.details_url ?? htmlUrl,
+        status: run.status,
+        conclusion: run.conclusion,
+        started_at: run.started_at,
+        completed_at: run.completed_at,
+        output: {
+          ...run.output,
+          annotations_count: run.annotations.length,
+          annotations_url: `${repoApi}/check-runs/${run.id}/annotations`
+        },
+        check_suite: { id: numericId(`suite:${run.head_sha}`) },
+        app: build.actionsApp(),
+        pull_requests:
+          run.head_sha === state.head.sha
+            ? [
+                {
+                  id: numericId(`pull:${state.number}`),
+                  number: state.number,
+                  url: `${repoApi}/pulls/${state.number}`,
+                  head: { ref: state.head.ref, sha: state.head.sha, repo: repoRef },
+                  base: { ref: state.base.ref, sha: state.base.sha, repo: repoRef }
+                }
+              ]
+            : []
+      }
+    },
+
     contentEntry(ref: string, path: string, type: 'file' | 'dir', bytes?: Uint8Array) {
       const fullPath = encodePath(path)
       const url = `${apiUrl}/repos/${state.owner}/${state.repo}/contents/${fullPath}?ref=${encodeURIComponent(ref)}`
@@ -528,6 +643,141 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       })
     }
     return undefined
+  }
+
+  const knownCommit = (sha: string): boolean =>
+    sha === state.base.sha || sha === state.head.sha || Object.hasOwn(state.contents, sha)
+
+  function invalid(documentation: string, detail: string): Reply {
+    return error(422, `Invalid request.\n\n${detail}`, documentation)
+  }
+
+  function annotationProblem(annotation: unknown): boolean {
+    const value = annotation as Partial<FakeAnnotation> | null
+    const line = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 1
+    return (
+      typeof value !== 'object' ||
+      value === null ||
+      typeof value.path !== 'string' ||
+      value.path === '' ||
+      !line(value.start_line) ||
+      !line(value.end_line) ||
+      (value.end_line as number) < (value.start_line as number) ||
+      !annotationLevels.includes(String(value.annotation_level)) ||
+      typeof value.message !== 'string' ||
+      value.message === ''
+    )
+  }
+
+  /** What GitHub refuses in a create or update body: bad enums, oversized output, more than 50 annotations. */
+  function checkRunProblem(
+    body: Record<string, unknown>,
+    creating: boolean,
+    documentation: string
+  ): Reply | undefined {
+    for (const key of ['name', 'head_sha'] as const) {
+      if (creating && (typeof body[key] !== 'string' || body[key] === ''))
+        return invalid(documentation, `"${key}" wasn't supplied.`)
+    }
+    if (body.status !== undefined && !checkStatuses.includes(String(body.status)))
+      return invalid(
+        documentation,
+        `Invalid property /status: \`${String(body.status)}\` is not a possible value.`
+      )
+    if (body.conclusion !== undefined && !checkConclusions.includes(String(body.conclusion)))
+      return invalid(
+        documentation,
+        `Invalid property /conclusion: \`${String(body.conclusion)}\` is not a possible value.`
+      )
+    if (body.status === 'completed' && body.conclusion === undefined)
+      return invalid(documentation, '"conclusion" wasn\'t supplied.')
+    if (body.output === undefined) return undefined
+    const output = body.output as Record<string, unknown> | null
+    if (typeof output !== 'object' || output === null)
+      return invalid(documentation, 'Invalid property /output.')
+    for (const key of creating ? ['title', 'summary'] : ['summary']) {
+      if (typeof output[key] !== 'string') return invalid(documentation, `"${key}" wasn't supplied.`)
+    }
+    for (const key of ['summary', 'text']) {
+      const text = output[key]
+      if (typeof text === 'string' && text.length > fakeCheckOutputLimit)
+        return invalid(
+          documentation,
+          `Invalid property /output/${key}: Only ${fakeCheckOutputLimit} characters are allowed; ${text.length} were supplied.`
+        )
+    }
+    const annotations = output.annotations
+    if (annotations === undefined) return undefined
+    if (!Array.isArray(annotations)) return invalid(documentation, 'Invalid property /output/annotations.')
+    if (annotations.length > fakeAnnotationsPerRequest)
+      return invalid(
+        documentation,
+        `No more than ${fakeAnnotationsPerRequest} items are allowed; ${annotations.length} were supplied.`
+      )
+    if (annotations.some(annotationProblem)) {
+      return error(422, 'Validation Failed', documentation, {
+        errors: [{ resource: 'CheckRun', code: 'invalid', field: 'annotations' }]
+      })
+    }
+    return undefined
+  }
+
+  /** Applies a valid create or update body; annotations are appended, as GitHub does. */
+  function applyCheckRun(run: FakeCheckRun, body: Record<string, unknown>): void {
+    if (typeof body.name === 'string') run.name = body.name
+    if (typeof body.details_url === 'string') run.details_url = body.details_url
+    if (typeof body.external_id === 'string') run.external_id = body.external_id
+    if (typeof body.started_at === 'string') run.started_at = body.started_at
+    if (typeof body.status === 'string') run.status = body.status as FakeCheckRun['status']
+    if (typeof body.conclusion === 'string') {
+      // Giving a conclusion completes the run.
+      run.conclusion = body.conclusion
+      run.status = 'completed'
+    }
+    if (run.status === 'completed')
+      run.completed_at =
+        typeof body.completed_at === 'string' ? body.completed_at : (run.completed_at ?? tick())
+    const output = body.output as
+      { title?: string; summary?: string; text?: string; annotations?: FakeAnnotation[] } | undefined
+    if (output) {
+      if (output.title !== undefined) run.output.title = output.title
+      if (output.summary !== undefined) run.output.summary = output.summary
+      if (output.text !== undefined) run.output.text = output.text
+      run.annotations.push(...(output.annotations ?? []))
+    }
+  }
+
+  /** `git.getTree` of a ref: its files as blobs and their directories as trees, sorted by path. */
+  function gitTree(ref: string, tree: Record<string, string | Uint8Array>, recursive: boolean) {
+    const repoApi = `${apiUrl}/repos/${state.owner}/${state.repo}`
+    const treeSha = (path: string) => createHash('sha1').update(`tree:${ref}:${path}`).digest('hex')
+    const directories = new Set<string>()
+    for (const path of Object.keys(tree)) {
+      const parts = path.split('/')
+      for (let depth = 1; depth < parts.length; depth++) directories.add(parts.slice(0, depth).join('/'))
+    }
+    const entries = [
+      ...[...directories].map(path => {
+        const sha = treeSha(path)
+        return { path, mode: '040000', type: 'tree', sha, url: `${repoApi}/git/trees/${sha}` }
+      }),
+      ...Object.entries(tree).map(([path, value]) => {
+        const bytes = toBytes(value)
+        const sha = blobSha(bytes)
+        return {
+          path,
+          mode: '100644',
+          type: 'blob',
+          sha,
+          size: bytes.byteLength,
+          url: `${repoApi}/git/blobs/${sha}`
+        }
+      })
+    ]
+      .filter(entry => recursive || !entry.path.includes('/'))
+      .sort((a, b) => a.path.localeCompare(b.path))
+    const sha = treeSha('')
+    return { sha, url: `${repoApi}/git/trees/${sha}`, tree: entries, truncated: false }
   }
 
   const handlers: Record<string, (context: Context) => Reply> = {
@@ -626,13 +876,58 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return { status: 200, json: build.comment(comment) }
     },
 
+    'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': ({ params, query }) => {
+      const tree = isThisRepo(params) ? treeAt(params.tree_sha ?? '') : undefined
+      if (!tree) return notFound(`${docs}/git/trees#get-a-tree`)
+      // GitHub recurses when `recursive` has any value at all, "false" and "0" included.
+      return { status: 200, json: gitTree(params.tree_sha ?? '', tree, query.recursive !== undefined) }
+    },
+
     'GET /repos/{owner}/{repo}/issues/{issue_number}/labels': context =>
       isThisPull(context.params, 'issue_number')
         ? paginate(
             context,
             state.labels.map(name => build.label(name))
           )
-        : notFound(`${docs}/issues/labels#list-labels-for-an-issue`)
+        : notFound(`${docs}/issues/labels#list-labels-for-an-issue`),
+
+    'POST /repos/{owner}/{repo}/check-runs': ({ params, body }) => {
+      const documentation = `${docs}/checks/runs#create-a-check-run`
+      if (!isThisRepo(params)) return notFound(documentation)
+      const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+      const refusal = forbiddenWrite(documentation) ?? checkRunProblem(request, true, documentation)
+      if (refusal) return refusal
+      const headSha = request.head_sha as string
+      if (!knownCommit(headSha)) return error(422, `No commit found for SHA: ${headSha}`, documentation)
+      const run: FakeCheckRun = {
+        id: nextCheckRunId++,
+        name: '',
+        head_sha: headSha,
+        status: 'queued',
+        conclusion: null,
+        details_url: null,
+        external_id: null,
+        started_at: tick(),
+        completed_at: null,
+        output: { title: null, summary: null, text: null },
+        annotations: []
+      }
+      applyCheckRun(run, request)
+      state.checkRuns.push(run)
+      const json = build.checkRun(run)
+      return { status: 201, json, headers: { location: json.url } }
+    },
+
+    'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': ({ params, body }) => {
+      const documentation = `${docs}/checks/runs#update-a-check-run`
+      const run = state.checkRuns.find(candidate => String(candidate.id) === params.check_run_id)
+      if (!isThisRepo(params) || !run) return notFound(documentation)
+      const request = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+      const refusal = forbiddenWrite(documentation) ?? checkRunProblem(request, false, documentation)
+      if (refusal) return refusal
+      applyCheckRun(run, request)
+      return { status: 200, json: build.checkRun(run) }
+    }
   }
 
   const routes = fakeGitHubRoutes.map(route => {

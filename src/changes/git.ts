@@ -63,6 +63,10 @@ export async function createGitChangeSource(
     async listChangedFiles() {
       return parseNameStatus(await git(cwd, ['diff', '--name-status', '-z', '-M', `${baseSha}...${headSha}`]))
     },
+    async listFiles(ref: string) {
+      const output = await git(cwd, ['ls-tree', '-r', '-z', '--name-only', ref])
+      return output.split('\0').filter(path => path !== '')
+    },
     async read(ref: string, path: string) {
       try {
         return await git(cwd, ['show', `${ref}:${path}`])

@@ -18,4 +18,6 @@ export interface ChangeSource extends FileReader {
   readonly baseRef: string
   readonly headRef: string
   listChangedFiles(): Promise<ChangedFile[]>
+  /** Every file path in the tree at `ref` (files only, no directories), in no particular order. */
+  listFiles(ref: string): Promise<string[]>
 }

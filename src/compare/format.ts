@@ -16,3 +16,11 @@ export function formatDelta(delta: number): string {
   if (/^[0.,]+$/.test(text)) return text
   return delta > 0 ? `+${text}` : `\u2212${text}`
 }
+
+/** A p-value: two decimals from 0.1, two significant digits down to 0.001, then exponent form. */
+export function formatPValue(p: number): string {
+  if (!Number.isFinite(p)) return String(p)
+  if (p >= 0.1) return p.toFixed(2)
+  if (p >= 0.001) return p.toPrecision(2)
+  return p === 0 ? '0' : p.toExponential(1)
+}

@@ -1,4 +1,5 @@
 import type { CaseResult } from '../eval/types.js'
+import { groupByCase, summarizeSamples } from './samples.js'
 
 export const PASS_RATE = 'pass_rate'
 
@@ -13,36 +14,61 @@ export function isCallMetric(metric: string): metric is CallMetric {
   return (CALL_METRICS as readonly string[]).includes(metric)
 }
 
-/** A case passes only when its assertions pass and its call did not fail. */
-export function casePassed(result: CaseResult): boolean {
-  return result.pass && result.call.error === undefined
-}
+export { casePassed } from './samples.js'
 
 function mean(values: number[]): number | undefined {
   if (values.length === 0) return undefined
   return values.reduce((sum, value) => sum + value, 0) / values.length
 }
 
-/** Mean assertion score per metric name, in the order metrics first appear. */
-function assertionMetrics(results: CaseResult[]): Map<string, number> {
+/** One run's score per assertion metric: several assertions under one metric are averaged. */
+function runScores(result: CaseResult): Map<string, number> {
   const scores = new Map<string, number[]>()
-  for (const result of results) {
-    // Within a case, several assertions may report under one metric: average them first.
-    const perCase = new Map<string, number[]>()
-    for (const assertion of result.assertions) {
-      const list = perCase.get(assertion.metric) ?? []
-      list.push(assertion.score)
-      perCase.set(assertion.metric, list)
-    }
-    for (const [metric, values] of perCase) {
-      const list = scores.get(metric) ?? []
-      list.push(mean(values) ?? 0)
-      scores.set(metric, list)
+  for (const assertion of result.assertions) {
+    const list = scores.get(assertion.metric) ?? []
+    list.push(assertion.score)
+    scores.set(assertion.metric, list)
+  }
+  return new Map([...scores].map(([metric, values]) => [metric, mean(values) ?? 0]))
+}
+
+/**
+ * Each case's value per metric (metric → case id → value): `pass_rate` is the share of the
+ * case's runs that pass (errors count as failures); an assertion metric is its mean score over
+ * the runs that have it. Metrics appear in the order they are first met, `pass_rate` first.
+ */
+export function caseMetrics(results: readonly CaseResult[]): Map<string, Map<string, number>> {
+  const metrics = new Map<string, Map<string, number>>()
+  if (results.length === 0) return metrics
+  const groups = groupByCase(results)
+  const passRates = new Map<string, number>()
+  for (const [caseId, runs] of groups) passRates.set(caseId, summarizeSamples(runs).passRate)
+  metrics.set(PASS_RATE, passRates)
+  const scores = new Map<string, Map<string, number[]>>()
+  for (const [caseId, runs] of groups) {
+    for (const run of runs) {
+      for (const [metric, score] of runScores(run)) {
+        if (metric === PASS_RATE) continue
+        const byCase = scores.get(metric) ?? new Map<string, number[]>()
+        byCase.set(caseId, [...(byCase.get(caseId) ?? []), score])
+        scores.set(metric, byCase)
+      }
     }
   }
-  const means = new Map<string, number>()
-  for (const [metric, values] of scores) means.set(metric, mean(values) ?? 0)
-  return means
+  for (const [metric, byCase] of scores) {
+    metrics.set(metric, new Map([...byCase].map(([caseId, values]) => [caseId, mean(values) ?? 0])))
+  }
+  return metrics
+}
+
+/**
+ * One side's metrics: the mean over cases of each case's value (see `caseMetrics`), so with one
+ * run per case `pass_rate` is the share of passing cases; cases without a metric are skipped.
+ */
+export function aggregateMetrics(results: readonly CaseResult[]): Map<string, number> {
+  const metrics = new Map<string, number>()
+  for (const [metric, byCase] of caseMetrics(results)) metrics.set(metric, mean([...byCase.values()]) ?? 0)
+  return metrics
 }
 
 export function callMetric(metric: CallMetric, results: CaseResult[]): number | undefined {
@@ -55,18 +81,4 @@ export function callMetric(metric: CallMetric, results: CaseResult[]): number | 
     case 'tokens':
       return mean(answered.flatMap(result => (result.call.tokens ? [result.call.tokens.total] : [])))
   }
-}
-
-/**
- * One side's metrics: `pass_rate` (errors count as failures) and the mean score of every
- * assertion metric (cases without that metric are skipped).
- */
-export function aggregateMetrics(results: CaseResult[]): Map<string, number> {
-  const metrics = new Map<string, number>()
-  if (results.length === 0) return metrics
-  metrics.set(PASS_RATE, results.filter(casePassed).length / results.length)
-  for (const [metric, value] of assertionMetrics(results)) {
-    if (metric !== PASS_RATE) metrics.set(metric, value)
-  }
-  return metrics
 }

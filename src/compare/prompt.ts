@@ -1,25 +1,10 @@
 import type { CaseResult, PromptResults } from '../eval/types.js'
 import type { MetricComparison, PromptComparison, ThresholdSet } from './types.js'
-import { compareCase, isErrorCase } from './cases.js'
-import { aggregateMetrics, callMetric, CALL_METRICS, isCallMetric, PASS_RATE } from './metrics.js'
-import { checkThreshold, thresholdFor } from './thresholds.js'
-
-/** The first result per case id (the case's representative in per-case comparisons). */
-function byCaseId(results: CaseResult[] | undefined): Map<string, CaseResult> {
-  const map = new Map<string, CaseResult>()
-  for (const result of results ?? []) if (!map.has(result.caseId)) map.set(result.caseId, result)
-  return map
-}
-
-function sideValues(results: CaseResult[] | undefined, names: string[]): Map<string, number> {
-  const values = aggregateMetrics(results ?? [])
-  for (const name of names) {
-    if (!isCallMetric(name)) continue
-    const value = callMetric(name, results ?? [])
-    if (value !== undefined) values.set(name, value)
-  }
-  return values
-}
+import { compareCase } from './cases.js'
+import { metricStats } from './metric-stats.js'
+import { caseMetrics, callMetric, CALL_METRICS, isCallMetric, PASS_RATE } from './metrics.js'
+import { groupByCase, maxRuns } from './samples.js'
+import { checkThreshold, EPSILON, thresholdFor } from './thresholds.js'
 
 /** pass_rate first, then assertion metrics as they first appear, then call metrics a threshold names. */
 function metricNames(
@@ -35,33 +20,72 @@ function metricNames(
   return [...names]
 }
 
-function compareMetrics(
-  results: PromptResults,
-  hasBase: boolean,
-  epsilon: number | undefined
-): MetricComparison[] {
+function mean(values: Iterable<number>): number | undefined {
+  const list = [...values]
+  return list.length === 0 ? undefined : list.reduce((sum, value) => sum + value, 0) / list.length
+}
+
+interface Side {
+  results: CaseResult[]
+  byCase: Map<string, Map<string, number>>
+}
+
+function side(results: CaseResult[] | undefined): Side {
+  return { results: results ?? [], byCase: caseMetrics(results ?? []) }
+}
+
+function value(metric: string, { results, byCase }: Side): number | undefined {
+  if (isCallMetric(metric)) return callMetric(metric, results)
+  const perCase = byCase.get(metric)
+  return perCase === undefined ? undefined : mean(perCase.values())
+}
+
+function compareMetrics(results: PromptResults, hasBase: boolean, runs: number, epsilon: number) {
   const { thresholds } = results.prompt
   const names = metricNames(results.base, results.head, thresholds)
-  const baseValues = hasBase ? sideValues(results.base, names) : new Map<string, number>()
-  const headValues = sideValues(results.head, names)
-  return names.map(metric => {
-    const base = baseValues.get(metric)
-    const head = headValues.get(metric)
+  const baseSide = hasBase ? side(results.base) : undefined
+  const headSide = side(results.head)
+  return names.map((metric): MetricComparison => {
+    const base = baseSide && value(metric, baseSide)
+    const head = value(metric, headSide)
     const threshold = thresholdFor(metric, thresholds)
-    const check = checkThreshold(threshold, base, head, epsilon)
+    const inPlay = !isCallMetric(metric) && (runs > 1 || threshold?.significance !== undefined)
+    const stats = inPlay
+      ? metricStats({
+          metric,
+          base: baseSide && base !== undefined ? baseSide.byCase.get(metric) : undefined,
+          head: headSide.byCase.get(metric),
+          threshold,
+          runs,
+          epsilon
+        })
+      : {}
+    const check = checkThreshold(threshold, base, head, epsilon, stats.pValue)
     return {
       metric,
       base,
       head,
       delta: base !== undefined && head !== undefined ? head - base : undefined,
       threshold,
-      ...check
+      ...check,
+      ...stats
     }
   })
 }
 
+/** Failed calls on a side, plus cases missing a result the side should have. */
+function countErrors(runsById: Map<string, CaseResult[]>, caseIds: string[], expected: boolean): number {
+  let errors = 0
+  for (const id of caseIds) {
+    const runs = runsById.get(id) ?? []
+    if (expected && runs.length === 0) errors += 1
+    errors += runs.filter(run => run.call.error !== undefined).length
+  }
+  return errors
+}
+
 /** One changed prompt: its metrics against their thresholds and every case side by side. */
-export function comparePrompt(results: PromptResults, epsilon?: number): PromptComparison {
+export function comparePrompt(results: PromptResults, epsilon = EPSILON): PromptComparison {
   const { prompt } = results
   const identity = {
     path: prompt.path,
@@ -76,8 +100,8 @@ export function comparePrompt(results: PromptResults, epsilon?: number): PromptC
   // A side with a prompt version must have a result for every case; an added prompt has no base.
   const expectBase = prompt.status !== 'added' && prompt.base !== undefined
   const expectHead = true
-  const baseById = byCaseId(results.base)
-  const headById = byCaseId(results.head)
+  const baseById = groupByCase(results.base)
+  const headById = groupByCase(results.head)
   const cases = prompt.cases.map(testCase =>
     compareCase(
       testCase,
@@ -85,19 +109,19 @@ export function comparePrompt(results: PromptResults, epsilon?: number): PromptC
       epsilon
     )
   )
-  const errors = { base: 0, head: 0 }
-  for (const testCase of prompt.cases) {
-    const base = baseById.get(testCase.id)
-    const head = headById.get(testCase.id)
-    if (isErrorCase({ base, expectBase, expectHead: false })) errors.base += 1
-    if (isErrorCase({ head, expectBase: false, expectHead })) errors.head += 1
+  const caseIds = prompt.cases.map(testCase => testCase.id)
+  const errors = {
+    base: countErrors(baseById, caseIds, expectBase),
+    head: countErrors(headById, caseIds, expectHead)
   }
-  const metrics = compareMetrics(results, expectBase, epsilon)
+  const runs = maxRuns(baseById, headById)
+  const metrics = compareMetrics(results, expectBase, runs, epsilon)
   return {
     ...identity,
     metrics,
     cases,
     errors,
-    regressed: metrics.some(metric => metric.status === 'broken')
+    regressed: metrics.some(metric => metric.status === 'broken'),
+    ...(runs > 1 ? { repeats: runs } : {})
   }
 }

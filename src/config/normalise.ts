@@ -1,6 +1,6 @@
 import type { AssertionSpec } from '../assertions/types.js'
 import type { Path } from './positions.js'
-import type { Config, ProviderConfig, SuiteConfig, ThresholdConfigSet } from './types.js'
+import type { Config, Prices, ProviderConfig, SuiteConfig, ThresholdConfigSet } from './types.js'
 
 /** The config as the schema describes it (snake_case, providers as strings or objects). */
 interface RawProvider {
@@ -10,6 +10,8 @@ interface RawProvider {
   temperature?: number
   max_tokens?: number
   top_p?: number
+  requests_per_minute?: number
+  prices?: { input_per_million: number; output_per_million: number }
 }
 
 interface RawSuite {
@@ -20,6 +22,7 @@ interface RawSuite {
   assert?: AssertionSpec[]
   provider?: string | RawProvider
   thresholds?: ThresholdConfigSet
+  repeat?: number
 }
 
 export interface RawConfig {
@@ -27,6 +30,8 @@ export interface RawConfig {
   provider?: string | RawProvider
   grader?: string | RawProvider
   concurrency?: number
+  repeat?: number
+  max_errors?: number
   thresholds?: ThresholdConfigSet
   suites?: RawSuite[]
 }
@@ -34,6 +39,11 @@ export interface RawConfig {
 /** Drops keys whose value is undefined, so normalised values compare and serialise cleanly. */
 function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T
+}
+
+function normalisePrices(prices: RawProvider['prices']): Prices | undefined {
+  if (prices === undefined) return undefined
+  return { inputPerMillion: prices.input_per_million, outputPerMillion: prices.output_per_million }
 }
 
 export function normaliseProvider(provider: string | RawProvider): ProviderConfig {
@@ -46,7 +56,9 @@ export function normaliseProvider(provider: string | RawProvider): ProviderConfi
       temperature: provider.temperature,
       maxTokens: provider.max_tokens,
       topP: provider.top_p
-    })
+    }),
+    requestsPerMinute: provider.requests_per_minute,
+    prices: normalisePrices(provider.prices)
   })
 }
 
@@ -73,6 +85,17 @@ function mergeThresholds(
   return merged
 }
 
+/** Where each threshold's metric is named: the suite's own entry, else the top-level one. */
+function thresholdLines(
+  thresholds: ThresholdConfigSet | undefined,
+  path: Path,
+  lineOf: (path: Path) => number
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.keys(thresholds ?? {}).map(metric => [metric, lineOf([...path, 'thresholds', metric])])
+  )
+}
+
 function normaliseSuite(
   suite: RawSuite,
   index: number,
@@ -93,8 +116,14 @@ function normaliseSuite(
       ? tests.map((_, item) => lineOf([...path, 'tests', item]))
       : undefined,
     assert: (suite.assert ?? []).map(normaliseAssertion),
+    assertLines: (suite.assert ?? []).map((_, item) => lineOf([...path, 'assert', item])),
     provider: provider === undefined ? undefined : normaliseProvider(provider),
     thresholds: mergeThresholds(config.thresholds ?? {}, suite.thresholds),
+    thresholdLines: {
+      ...thresholdLines(config.thresholds, [], lineOf),
+      ...thresholdLines(suite.thresholds, path, lineOf)
+    },
+    repeat: suite.repeat ?? config.repeat ?? 1,
     line: lineOf(path)
   })
 }
@@ -107,7 +136,10 @@ export function normaliseConfig(config: RawConfig, file: string, lineOf: (path: 
     provider: config.provider === undefined ? undefined : normaliseProvider(config.provider),
     grader: config.grader === undefined ? undefined : normaliseProvider(config.grader),
     concurrency: config.concurrency,
+    repeat: config.repeat ?? 1,
+    maxErrors: config.max_errors ?? 0,
     thresholds: config.thresholds ?? {},
+    thresholdLines: thresholdLines(config.thresholds, [], lineOf),
     suites: (config.suites ?? []).map((suite, index) => normaliseSuite(suite, index, config, lineOf))
   })
 }

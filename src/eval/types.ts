@@ -23,6 +23,8 @@ export interface PromptUnderTest {
   thresholds: ThresholdSet
   /** Provider for llm judges when an evaluator names none. */
   grader?: ProviderRef
+  /** How many times each case runs per side (the config's `repeat`); absent means once. */
+  repeat?: number
 }
 
 export interface CallResult {
@@ -55,6 +57,11 @@ export interface PromptResults {
 
 export interface EvalResults {
   prompts: PromptResults[]
+  /** Model calls made (judges included); calls answered from the cache are not counted. */
   calls: number
   durationMs: number
+  /** Case results whose call failed after its retries, or whose output could not be checked. */
+  errors?: number
+  /** Distinct calls answered from the result cache instead of the provider. */
+  cached?: number
 }

@@ -122,6 +122,18 @@ export function createApiChangeSource(
       return entries.flatMap(entry => toChangedFile(entry) ?? [])
     },
 
+    async listFiles(ref) {
+      // A commit SHA names its tree too; `recursive` lists the whole tree in one response.
+      const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: ref, recursive: 'true' })
+      if (data.truncated) {
+        options.warn?.(
+          `GitHub listed only part of the file tree at ${ref.slice(0, 7)} (it is too large); ` +
+            'suite prompts outside the listed part were not evaluated.'
+        )
+      }
+      return data.tree.flatMap(entry => (entry.type === 'blob' && entry.path ? [entry.path] : []))
+    },
+
     read(ref, path) {
       const key = `${ref}\u0000${path}`
       let pending = reads.get(key)

@@ -16,26 +16,49 @@ export interface ErrorSituation {
   authHint?: string
 }
 
+type ErrorClass<T = Error> = abstract new (...args: never[]) => T
+
+/** The error classes of a Stainless-generated SDK (openai, @anthropic-ai/sdk): their shapes agree. */
+export interface SdkErrorClasses {
+  APIUserAbortError: ErrorClass
+  APIConnectionTimeoutError: ErrorClass
+  APIConnectionError: ErrorClass<Error & { cause?: unknown }>
+  APIError: ErrorClass<Error & { status?: number; error?: unknown }>
+}
+
+export const OPENAI_ERROR_CLASSES: SdkErrorClasses = {
+  APIUserAbortError,
+  APIConnectionTimeoutError,
+  APIConnectionError,
+  APIError
+}
+
 const MAX_SERVER_MESSAGE_LENGTH = 300
+/** Statuses node:http has no name for. */
+const EXTRA_STATUS_TEXT: Record<number, string> = { 529: 'Overloaded' }
 
 /**
  * Turns an SDK error into one whose message is safe to show in a PR comment: it names the provider,
  * the status and the server's own words (shortened), and never the key or the Authorization header.
  */
-export function describeProviderError(error: unknown, situation: ErrorSituation): Error {
+export function describeProviderError(
+  error: unknown,
+  situation: ErrorSituation,
+  sdk: SdkErrorClasses = OPENAI_ERROR_CLASSES
+): Error {
   const { providerId } = situation
   const tries = situation.attempts > 1 ? ` after ${situation.attempts} attempts` : ''
 
-  if (error instanceof APIUserAbortError) return new Error(`${providerId}: the request was cancelled.`)
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof sdk.APIUserAbortError) return new Error(`${providerId}: the request was cancelled.`)
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new Error(`${providerId} did not answer within ${situation.timeoutMs} ms${tries}.`)
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     const reason = connectionFailureReason(error)
     return new Error(`${providerId} could not reach ${safeUrl(situation.baseURL)}${tries}${reason}.`)
   }
-  if (error instanceof APIError && error.status !== undefined) {
-    const statusText = STATUS_CODES[error.status] ?? ''
+  if (error instanceof sdk.APIError && error.status !== undefined) {
+    const statusText = STATUS_CODES[error.status] ?? EXTRA_STATUS_TEXT[error.status] ?? ''
     const status = `${error.status} ${statusText}`.trim()
     let said = redact(serverMessage(error, situation.responseText), situation.apiKey)
     if (said.toLowerCase() === statusText.toLowerCase()) said = ''
@@ -57,17 +80,22 @@ function hintFor(status: number, situation: ErrorSituation): string {
 }
 
 /** What the server said, from the error response's text when we have it (the SDK drops unusual shapes). */
-function serverMessage(error: APIError, responseText: string | undefined): string {
+function serverMessage(error: { error?: unknown }, responseText: string | undefined): string {
   const body = responseText === undefined ? { error: error.error } : parseJsonOrText(responseText)
   return shorten(messageIn(body))
 }
 
-/** Understands OpenAI's `{error: {message}}`, GitHub Models' `{error: {message, details}}` and common others. */
-function messageIn(body: unknown): string {
+/**
+ * Understands OpenAI's `{error: {message}}`, GitHub Models' `{error: {message, details}}`, Anthropic's
+ * `{type: 'error', error: {type, message}}` and common others.
+ */
+function messageIn(body: unknown, depth = 0): string {
   if (typeof body === 'string') return body
   if (!isObject(body)) return ''
   const inner = body.error
   if (typeof inner === 'string') return inner
+  // The Anthropic SDK keeps the whole body as `error.error`, which serverMessage wraps once more.
+  if (isObject(inner) && isObject(inner.error) && depth < 2) return messageIn(inner, depth + 1)
   if (isObject(inner) && typeof inner.message === 'string') {
     const details =
       typeof inner.details === 'string' && inner.details !== inner.message ? ` (${inner.details})` : ''
@@ -86,7 +114,7 @@ function parseJsonOrText(text: string): unknown {
   }
 }
 
-function connectionFailureReason(error: APIConnectionError): string {
+function connectionFailureReason(error: { cause?: unknown }): string {
   let cause: unknown = error.cause
   for (let depth = 0; depth < 5 && cause; depth++) {
     if (isObject(cause) && typeof cause.code === 'string') return ` (${cause.code})`

@@ -1,7 +1,13 @@
 import { UserError } from '../errors.js'
 import type { ProviderRef } from '../prompts/types.js'
+import { ANTHROPIC_BASE_URL, anthropicRoot, createAnthropicProvider } from './anthropic.js'
+import { readApiKey } from './api-key.js'
+import { createCommandProvider } from './command.js'
+import { checkedPrice, withCost } from './cost.js'
 import { createGitHubModelsProvider } from './github-models.js'
 import { createOpenAICompatibleProvider } from './openai-compatible.js'
+import { builtInPrice, type ModelPrice } from './prices.js'
+import { perMinuteLimiter, withRateLimit, type RateLimiter } from './rate-limit.js'
 import type { Provider, ProviderEnvironment } from './types.js'
 
 export interface ProviderRegistry {
@@ -9,20 +15,41 @@ export interface ProviderRegistry {
   get(ref: ProviderRef): Provider
 }
 
-const SUPPORTED_KINDS = ['github', 'openai'] as const
-const PLANNED_KINDS = ['anthropic', 'command'] as const
+const KINDS = ['github', 'openai', 'anthropic', 'command'] as const
+type Kind = (typeof KINDS)[number]
 const OPENAI_BASE_URL = 'https://api.openai.com/v1'
-/** Local servers (Ollama, vLLM, llama.cpp) usually ignore the key, but the SDK wants one. */
-const PLACEHOLDER_API_KEY = 'no-key-needed'
 
+/**
+ * Makes providers from refs: the kind's client, then the price (cost on every completion that reports
+ * tokens), then the rate limit, which all refs with the same provider id share.
+ */
 export function createProviderRegistry(environment: ProviderEnvironment): ProviderRegistry {
   const providers = new Map<string, Provider>()
+  const limiters = new Map<string, RateLimiter>()
+
+  function limiterFor(id: string): RateLimiter | undefined {
+    const perMinute = environment.requestsPerMinute?.[id]
+    if (perMinute === undefined) return undefined
+    let limiter = limiters.get(id)
+    if (!limiter) {
+      limiter = perMinuteLimiter(id, perMinute)
+      limiters.set(id, limiter)
+    }
+    return limiter
+  }
+
   return {
     get(ref) {
       const key = JSON.stringify([ref.id, ref.baseUrl ?? null, ref.apiKeyEnv ?? null])
       let provider = providers.get(key)
       if (!provider) {
-        provider = createProvider(ref, environment)
+        const { kind, model } = parseProviderId(ref.id)
+        provider = withCost(
+          createProvider(ref, kind, model, environment),
+          priceFor(ref.id, kind, model, environment)
+        )
+        const limiter = limiterFor(ref.id)
+        if (limiter) provider = withRateLimit(provider, limiter)
         providers.set(key, provider)
       }
       return provider
@@ -43,72 +70,64 @@ export function parseProviderId(id: string): { kind: string; model: string } {
   return { kind, model }
 }
 
-function createProvider(ref: ProviderRef, environment: ProviderEnvironment): Provider {
-  const { kind, model } = parseProviderId(ref.id)
-  switch (kind) {
+function createProvider(
+  ref: ProviderRef,
+  kind: string,
+  model: string,
+  environment: ProviderEnvironment
+): Provider {
+  switch (kind as Kind) {
     case 'github':
       return createGitHubModelsProvider(ref, model, environment)
     case 'openai':
       return createOpenAIProvider(ref, model, environment)
+    case 'anthropic':
+      return createAnthropicFromRef(ref, model, environment)
+    case 'command':
+      return createCommandProvider(ref, model, {
+        cwd: environment.workdir ?? process.cwd(),
+        env: environment.env,
+        timeoutMs: environment.timeoutMs
+      })
     default:
-      if ((PLANNED_KINDS as readonly string[]).includes(kind)) {
-        throw new UserError(
-          `provider kind "${kind}" (${ref.id}) is not supported yet; use github: or openai:`
-        )
-      }
-      throw new UserError(
-        `unknown provider kind "${kind}" in "${ref.id}"; the kinds are ${[...SUPPORTED_KINDS, ...PLANNED_KINDS].join(', ')}`
-      )
+      throw new UserError(`unknown provider kind "${kind}" in "${ref.id}"; the kinds are ${KINDS.join(', ')}`)
   }
+}
+
+/** The configured price wins; a command has no model name to look up. */
+function priceFor(
+  id: string,
+  kind: string,
+  model: string,
+  environment: ProviderEnvironment
+): ModelPrice | undefined {
+  const configured = environment.prices?.[id]
+  if (configured) return checkedPrice(id, configured)
+  return kind === 'command' ? undefined : builtInPrice(model)
 }
 
 function createOpenAIProvider(ref: ProviderRef, model: string, environment: ProviderEnvironment): Provider {
   const baseURL = ref.baseUrl ?? OPENAI_BASE_URL
-  const hostname = hostnameOf(baseURL)
-  const keyVariable = ref.apiKeyEnv ?? 'OPENAI_API_KEY'
-  let apiKey = environment.env[keyVariable]
-  if (!apiKey) {
-    if (!isLocalHost(hostname)) {
-      throw new UserError(
-        `${ref.id} needs an API key: set the environment variable ${keyVariable} ` +
-          `(e.g. from a repository secret), or name another one with api_key_env`
-      )
-    }
-    apiKey = PLACEHOLDER_API_KEY
-  }
+  const key = readApiKey(ref, baseURL, 'OPENAI_API_KEY', environment.env)
   return createOpenAICompatibleProvider(ref, {
     baseURL,
-    apiKey,
+    apiKey: key.value,
     model,
     timeoutMs: environment.timeoutMs,
     maxRetries: environment.maxRetries,
-    authHint: `Check the API key in ${keyVariable}.`
+    authHint: `Check the API key in ${key.variable}.`
   })
 }
 
-function hostnameOf(url: string): string {
-  let parsed: URL | undefined
-  try {
-    parsed = new URL(url)
-  } catch {
-    parsed = undefined
-  }
-  // `localhost:11434` parses, with `localhost:` as its protocol.
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new UserError(
-      `provider base_url "${url}" is not a valid URL; write it like http://localhost:11434/v1`
-    )
-  }
-  return parsed.hostname
-}
-
-function isLocalHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    hostname === '0.0.0.0' ||
-    hostname === 'host.docker.internal' ||
-    /^127\.\d+\.\d+\.\d+$/.test(hostname)
-  )
+function createAnthropicFromRef(ref: ProviderRef, model: string, environment: ProviderEnvironment): Provider {
+  const baseURL = anthropicRoot(ref.baseUrl ?? ANTHROPIC_BASE_URL)
+  const key = readApiKey(ref, baseURL, 'ANTHROPIC_API_KEY', environment.env)
+  return createAnthropicProvider(ref, {
+    baseURL,
+    apiKey: key.value,
+    model,
+    timeoutMs: environment.timeoutMs,
+    maxRetries: environment.maxRetries,
+    authHint: `Check the API key in ${key.variable}.`
+  })
 }

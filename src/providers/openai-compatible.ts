@@ -1,6 +1,7 @@
 import OpenAI from 'openai'
 import type { CompletionUsage } from 'openai/resources/completions'
 import type { ProviderRef } from '../prompts/types.js'
+import { createAttemptRecorder } from './attempts.js'
 import { toChatCompletionParams } from './chat-request.js'
 import { describeProviderError } from './describe-error.js'
 import type { Completion, CompletionRequest, Provider, TokenUsage } from './types.js'
@@ -57,49 +58,6 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
   }
 
   return { ref, complete }
-}
-
-/**
- * Counts the HTTP attempts of one call, times the last one (so retry waits don't count as the model's
- * latency) and keeps the last error response's text (the SDK drops bodies it doesn't recognise).
- */
-function createAttemptRecorder() {
-  let count = 0
-  let lastStartedAt = performance.now()
-  let errorText: Promise<string | undefined> = Promise.resolve(undefined)
-  const fetchRecordingAttempts: typeof fetch = async (input, init) => {
-    count += 1
-    lastStartedAt = performance.now()
-    const response = await fetch(input, init).catch((error: unknown) => {
-      throw asLocalError(error)
-    })
-    if (!response.ok) errorText = textOf(response.clone())
-    return response
-  }
-  return {
-    fetch: fetchRecordingAttempts,
-    get count() {
-      return count
-    },
-    msSinceLastAttempt: () => Math.round(performance.now() - lastStartedAt),
-    lastErrorText: () => errorText
-  }
-}
-
-function textOf(response: Response): Promise<string | undefined> {
-  return response.text().catch(() => undefined)
-}
-
-/**
- * The SDK tells timeouts and connection failures apart with `instanceof Error` and the error's name; an
- * error from another realm (fetch's DOMException under a VM, as in Jest) would lose both.
- */
-function asLocalError(error: unknown): unknown {
-  if (error instanceof Error || typeof error !== 'object' || error === null) return error
-  const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: unknown }
-  return Object.assign(new Error(String(message ?? 'fetch failed'), { cause }), {
-    name: String(name ?? 'Error')
-  })
 }
 
 function noContentMessage(providerId: string, completion: OpenAI.ChatCompletion): string {

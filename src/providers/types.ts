@@ -39,4 +39,10 @@ export interface ProviderEnvironment {
   timeoutMs: number
   /** Retries after the first attempt, for 429, 5xx, timeouts and connection errors. */
   maxRetries: number
+  /** Working directory of `command:` providers; default `process.cwd()`. */
+  workdir?: string
+  /** USD per million tokens by provider id (`openai:gpt-4o-mini`); wins over the built-in price table. */
+  prices?: Record<string, { inputPerMillion: number; outputPerMillion: number }>
+  /** The most calls that may start in any 60 seconds, by provider id; unlimited when absent. */
+  requestsPerMinute?: Record<string, number>
 }

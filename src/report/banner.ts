@@ -60,7 +60,17 @@ export function renderBanner(comparison: Comparison, context: ReportContext): st
       return `⏭️ **promptgate: nothing to evaluate.** ${skipReason(comparison)}`
     case 'pass': {
       const improved = countCases(comparison, 'improved')
+      const regressed = countCases(comparison, 'regressed')
       const prompts = plural(evaluatedCount(comparison), 'prompt')
+      // "No regressions" above a section that lists a regressed case would read as a contradiction.
+      if (regressed > 0) {
+        const cases =
+          improved > 0
+            ? `${plural(improved, 'case')} improved, ${regressed.toLocaleString('en-US')} regressed`
+            : `${plural(regressed, 'case')} regressed`
+        const line = `**promptgate: pass.** No threshold broke in ${prompts}; ${cases}.`
+        return improved > 0 ? alert('TIP', [line]) : `✅ ${line}`
+      }
       if (improved > 0) {
         return alert('TIP', [
           `**promptgate: no regressions** in ${prompts}; ${plural(improved, 'case')} improved.`

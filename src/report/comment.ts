@@ -2,6 +2,16 @@ import { renderReport } from './document.js'
 import { COMMENT_LEVELS, COMMENT_MAX_CHARS, JOB_SUMMARY_MAX_BYTES, SUMMARY_LEVELS } from './limits.js'
 import type { ReportInput } from './types.js'
 
+/**
+ * The hint as a sentence. A caller may pass one ("See the [job summary](...).") or just the place
+ * ("the job summary of this run"), which would otherwise dangle after the omission note.
+ */
+function fullReportSentence(hint: string | undefined): string {
+  if (hint === undefined || hint.trim() === '') return 'The full report is in the job summary of this run.'
+  const trimmed = hint.trim()
+  return /[.!?][)*_]*$/.test(trimmed) ? trimmed : `The full report is in ${trimmed}.`
+}
+
 export interface CommentOptions {
   /** The most characters the comment may hold (default 65,536, GitHub's limit). */
   maxChars?: number
@@ -18,7 +28,7 @@ export function renderComment(input: ReportInput, options: CommentOptions = {}):
     levels: COMMENT_LEVELS,
     withMarker: true,
     limitName: 'the size limit of a GitHub comment',
-    fullReportHint: input.context.fullReportHint ?? 'The full report is in the job summary of this run.'
+    fullReportHint: fullReportSentence(input.context.fullReportHint)
   })
 }
 

@@ -13,7 +13,9 @@ export function formatDuration(ms: number): string {
 }
 
 export function formatCost(usd: number): string {
-  return `$${usd.toFixed(usd !== 0 && usd < 0.01 ? 4 : 2)}`
+  if (usd === 0 || Math.abs(usd) >= 0.01) return `$${usd.toFixed(2)}`
+  // Two significant digits, so a small but real cost never reads as $0.0000.
+  return `$${usd.toFixed(Math.min(8, 1 - Math.floor(Math.log10(Math.abs(usd)))))}`
 }
 
 /** The 7-character form of a SHA, as inline code; anything that is not a SHA is left out. */

@@ -2,9 +2,12 @@ import type { AssertionResult } from '../assertions/types.js'
 import type {
   CaseChange,
   CaseComparison,
+  CaseSamples,
   Comparison,
+  Interval,
   MetricComparison,
   MetricStatus,
+  PairedTest,
   PromptComparison,
   Threshold,
   Verdict
@@ -38,6 +41,8 @@ export interface JsonPrompt {
   regressed: boolean
   errors: { base: number; head: number }
   counts: Record<CaseChange, number>
+  /** The most runs any case had on a side, when more than one. */
+  repeats?: number
   metrics: JsonMetric[]
   cases: JsonCase[]
 }
@@ -50,6 +55,13 @@ export interface JsonMetric {
   threshold?: Threshold
   status: MetricStatus
   reason?: string
+  test?: PairedTest
+  pValue?: number
+  samples?: number
+  discordant?: { worse: number; better: number }
+  interval?: Interval
+  underpowered?: boolean
+  underpoweredReason?: string
 }
 
 export interface JsonCase {
@@ -61,9 +73,21 @@ export interface JsonCase {
   changedMetrics: string[]
   base?: JsonCaseResult
   head?: JsonCaseResult
+  /** Every run per side, when the case ran more than once; `base` and `head` are one of them. */
+  samples?: { base?: JsonSamples; head?: JsonSamples }
+}
+
+export interface JsonSamples {
+  runs: number
+  passed: number
+  passRate: number
+  score: number
+  results: JsonCaseResult[]
 }
 
 export interface JsonCaseResult {
+  /** The run's 0-based index, only for a case that ran more than once. */
+  repeat?: number
   output: string
   error?: string
   latencyMs: number
@@ -99,10 +123,10 @@ function assertion(result: AssertionResult): JsonAssertion {
   return defined({ metric, type, pass, score, weight, reason })
 }
 
-function caseResult(result: CaseResult | undefined): JsonCaseResult | undefined {
-  if (!result) return undefined
+function caseResult(result: CaseResult, repeated: boolean): JsonCaseResult {
   const { call } = result
   return defined({
+    repeat: repeated ? (result.repeat ?? 0) : undefined,
     output: call.output,
     error: call.error,
     latencyMs: call.latencyMs,
@@ -119,8 +143,20 @@ function caseResult(result: CaseResult | undefined): JsonCaseResult | undefined 
   })
 }
 
+function samplesEntry(samples: CaseSamples | undefined): JsonSamples | undefined {
+  if (!samples) return undefined
+  return {
+    runs: samples.results.length,
+    passed: samples.passed,
+    passRate: samples.passRate,
+    score: samples.score,
+    results: samples.results.map(result => caseResult(result, true))
+  }
+}
+
 function caseEntry(comparison: CaseComparison): JsonCase {
-  const { case: testCase } = comparison
+  const { case: testCase, samples } = comparison
+  const repeated = samples !== undefined
   return defined({
     id: testCase.id,
     description: testCase.description,
@@ -128,8 +164,9 @@ function caseEntry(comparison: CaseComparison): JsonCase {
     expected: testCase.expected,
     change: comparison.change,
     changedMetrics: [...comparison.changedMetrics],
-    base: caseResult(comparison.base),
-    head: caseResult(comparison.head)
+    base: comparison.base && caseResult(comparison.base, repeated),
+    head: comparison.head && caseResult(comparison.head, repeated),
+    samples: samples && defined({ base: samplesEntry(samples.base), head: samplesEntry(samples.head) })
   })
 }
 
@@ -142,7 +179,14 @@ function metricEntry(metric: MetricComparison): JsonMetric {
     delta: metric.delta,
     threshold: threshold && defined({ ...threshold }),
     status: metric.status,
-    reason: metric.reason
+    reason: metric.reason,
+    test: metric.test,
+    pValue: metric.pValue,
+    samples: metric.samples,
+    discordant: metric.discordant && { ...metric.discordant },
+    interval: metric.interval && { low: metric.interval.low, high: metric.interval.high },
+    underpowered: metric.underpowered,
+    underpoweredReason: metric.underpoweredReason
   })
 }
 
@@ -165,6 +209,7 @@ function promptEntry(prompt: PromptComparison): JsonPrompt {
     regressed: prompt.regressed,
     errors: { ...prompt.errors },
     counts,
+    repeats: prompt.repeats,
     metrics: prompt.metrics.map(metricEntry),
     cases: prompt.cases.map(caseEntry)
   })

@@ -10,7 +10,10 @@ export interface ReportContext {
   runUrl?: string
   baseSha?: string
   headSha?: string
-  /** Where the full report lives when the comment had to leave rows out. */
+  /**
+   * Where the full report lives when the comment had to leave rows out (trusted markdown): a sentence,
+   * or just the place ("the job summary of this run"), which becomes "The full report is in ….".
+   */
   fullReportHint?: string
   /** A one-sentence error, when the verdict is `error`. */
   error?: string

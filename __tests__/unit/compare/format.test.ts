@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDelta, formatNumber } from '../../../src/compare/format.js'
+import { formatDelta, formatNumber, formatPValue } from '../../../src/compare/format.js'
 
 describe('formatNumber', () => {
   it('shows rates with two decimals and large values whole', () => {
@@ -20,5 +20,18 @@ describe('formatDelta', () => {
   it('shows float noise and rounding-to-zero as no change', () => {
     expect(formatDelta(0.1 + 0.2 - 0.3)).toBe('0.00')
     expect(formatDelta(0)).toBe('0.00')
+  })
+})
+
+describe('formatPValue', () => {
+  it('keeps two significant digits where the level is decided', () => {
+    expect(formatPValue(0.3125)).toBe('0.31')
+    expect(formatPValue(1)).toBe('1.00')
+    expect(formatPValue(0.0625)).toBe('0.063')
+    expect(formatPValue(0.015625)).toBe('0.016')
+    expect(formatPValue(0.001)).toBe('0.0010')
+  })
+  it('writes tiny values in exponent form rather than as 0.00', () => {
+    expect(formatPValue(0.000244140625)).toBe('2.4e-4')
   })
 })

@@ -60,6 +60,45 @@ describe('checkThreshold', () => {
   })
 })
 
+describe('checkThreshold with significance', () => {
+  const gated = { max_drop: 0, significance: 0.05 }
+
+  it('breaks max_drop when the drop is significant, and says p', () => {
+    expect(checkThreshold(gated, 0.9, 0.5, undefined, 0.016)).toEqual({
+      status: 'broken',
+      reason: 'dropped 0.40 (allowed 0.00), p = 0.016 < 0.05'
+    })
+  })
+
+  it('meets the threshold when the drop could be noise, saying why', () => {
+    expect(checkThreshold(gated, 0.9, 0.85, undefined, 0.31)).toEqual({
+      status: 'met',
+      reason: 'dropped 0.05 (allowed 0.00), p = 0.31 ≥ 0.05: not significant'
+    })
+  })
+
+  it('needs p strictly below the level', () => {
+    expect(checkThreshold(gated, 1, 0.5, undefined, 0.05).status).toBe('met')
+  })
+
+  it('never softens min: only a drop is a test of the change', () => {
+    expect(checkThreshold({ ...gated, min: 0.9 }, 1, 0.5, undefined, 0.5)).toEqual({
+      status: 'broken',
+      reason: '0.50 is below the minimum 0.90; dropped 0.50 (allowed 0.00), p = 0.50 ≥ 0.05: not significant'
+    })
+  })
+
+  it('gates as before without significance, whatever p is', () => {
+    expect(checkThreshold({ max_drop: 0 }, 0.9, 0.85, undefined, 0.9).status).toBe('broken')
+  })
+
+  it('shows tiny p-values in exponent form', () => {
+    expect(checkThreshold(gated, 1, 0, undefined, 2 ** -30).reason).toBe(
+      'dropped 1.00 (allowed 0.00), p = 9.3e-10 < 0.05'
+    )
+  })
+})
+
 describe('thresholdFor', () => {
   it('prefers the metric’s own entry, then the "*" default', () => {
     const set = { pass_rate: { min: 0.9 }, '*': { max_drop: 0.1 } }
@@ -80,5 +119,9 @@ describe('thresholdFor', () => {
 describe('describeThreshold', () => {
   it('names each bound', () => {
     expect(describeThreshold({ min: 0.9, max_drop: 0.02 })).toBe('min 0.90, max_drop 0.02')
+  })
+
+  it('adds the significance level as written', () => {
+    expect(describeThreshold({ max_drop: 0, significance: 0.005 })).toBe('max_drop 0.00, significance 0.005')
   })
 })

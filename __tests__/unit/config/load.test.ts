@@ -34,7 +34,10 @@ describe('loadConfig: good configs', () => {
       provider: openai,
       grader: { id: 'github:openai/gpt-4o', parameters: {} },
       concurrency: 8,
+      repeat: 1,
+      maxErrors: 0,
       thresholds: { pass_rate: { max_drop: 0 }, latency: { max_increase: 500 } },
+      thresholdLines: { pass_rate: 13, latency: 14 },
       suites: [
         {
           name: 'triage',
@@ -43,12 +46,15 @@ describe('loadConfig: good configs', () => {
           tests: 'evals/triage.jsonl',
           testsLine: 19,
           assert: [{ type: 'icontains', value: '{{expected}}' }],
+          assertLines: [21],
           provider: openai,
           thresholds: {
             pass_rate: { min: 0.9, max_drop: 0.02, significance: 0.05 },
             latency: { max_increase: 500 },
             levenshtein: { max_drop: 0.05 }
           },
+          thresholdLines: { pass_rate: 24, latency: 14, levenshtein: 25 },
+          repeat: 1,
           line: 16
         },
         {
@@ -71,8 +77,11 @@ describe('loadConfig: good configs', () => {
           testsLine: 30,
           inlineTestLines: [30, 36],
           assert: [],
+          assertLines: [],
           provider: { id: 'anthropic:claude-3-5-haiku-latest', parameters: {} },
           thresholds: { pass_rate: { max_drop: 0 }, latency: { max_increase: 500 } },
+          thresholdLines: { pass_rate: 13, latency: 14 },
+          repeat: 1,
           line: 26
         }
       ]
@@ -83,9 +92,63 @@ describe('loadConfig: good configs', () => {
     expect(loadConfig('version: 1\n', FILE, {})).toEqual({
       file: FILE,
       version: 1,
+      repeat: 1,
+      maxErrors: 0,
       thresholds: {},
+      thresholdLines: {},
       suites: []
     })
+  })
+
+  it('reads repeat, max_errors, provider rate limits and prices, and a suite repeat over the default', () => {
+    const config = loadConfig(
+      yaml(
+        'version: 1',
+        'repeat: 3',
+        'max_errors: 2',
+        'provider:',
+        '  id: openai:gpt-4o-mini',
+        '  requests_per_minute: 60',
+        '  prices: { input_per_million: 0.15, output_per_million: 0.6 }',
+        'suites:',
+        '  - name: a',
+        '    prompts: a/*.md',
+        '  - name: b',
+        '    prompts: b/*.md',
+        '    repeat: 5'
+      ),
+      FILE,
+      {}
+    )
+    expect(config).toMatchObject({ repeat: 3, maxErrors: 2 })
+    expect(config.provider).toEqual({
+      id: 'openai:gpt-4o-mini',
+      parameters: {},
+      requestsPerMinute: 60,
+      prices: { inputPerMillion: 0.15, outputPerMillion: 0.6 }
+    })
+    expect(config.suites.map(suite => suite.repeat)).toEqual([3, 5])
+  })
+
+  it('rejects a repeat below 1, negative max_errors, a zero rate, a partial price and significance 1', () => {
+    const message = failure(
+      yaml(
+        'version: 1',
+        'repeat: 0',
+        'max_errors: -1',
+        'provider:',
+        '  id: openai:gpt-4o-mini',
+        '  requests_per_minute: 0',
+        '  prices: { input_per_million: 0.15 }',
+        'thresholds:',
+        '  pass_rate: { significance: 1 }'
+      )
+    )
+    expect(message).toContain(':2:9: "repeat" must be at least 1, not 0')
+    expect(message).toContain(':3:13: "max_errors" must be at least 0, not -1')
+    expect(message).toContain(':6:24: "requests_per_minute" in provider must be greater than 0, not 0')
+    expect(message).toContain('missing required key "output_per_million"')
+    expect(message).toContain(':9:30: "significance" in threshold "pass_rate" must be less than 1, not 1')
   })
 
   it('lays suite thresholds over the defaults bound by bound, and replaces the provider', () => {
@@ -147,21 +210,21 @@ describe('loadConfig: every error names the file, line, column, key and what is 
     )
     expect(failure(text)).toBe(
       '.github/promptgate.yml:7:5: unknown key "thresholdz" in suite "triage"; did you mean "thresholds"? ' +
-        'Allowed: name, prompts, tests, assert, provider, thresholds, description'
+        'Allowed: name, prompts, tests, assert, provider, thresholds, repeat, description'
     )
   })
 
   it('lists the allowed keys when none is close', () => {
     expect(failure(yaml('version: 1', 'models: 3'))).toBe(
       '.github/promptgate.yml:2:1: unknown key "models" at the top level; ' +
-        'allowed: version, provider, grader, concurrency, thresholds, suites'
+        'allowed: version, provider, grader, concurrency, repeat, max_errors, thresholds, suites'
     )
   })
 
   it('checks the keys of a provider and of a threshold', () => {
     expect(failure(yaml('version: 1', 'provider:', '  id: openai:x', '  baseurl: http://h'))).toBe(
       '.github/promptgate.yml:4:3: unknown key "baseurl" in provider; did you mean "base_url"? ' +
-        'Allowed: id, base_url, api_key_env, temperature, max_tokens, top_p'
+        'Allowed: id, base_url, api_key_env, temperature, max_tokens, top_p, requests_per_minute, prices'
     )
     expect(failure(yaml('version: 1', 'thresholds:', '  pass_rate: { maxdrop: 0 }'))).toBe(
       '.github/promptgate.yml:3:16: unknown key "maxdrop" in threshold "pass_rate"; did you mean "max_drop"? ' +

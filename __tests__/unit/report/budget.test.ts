@@ -60,6 +60,15 @@ describe('the comment size budget', () => {
     )
   })
 
+  it('makes a sentence of a hint that only names the place', () => {
+    const input = reportInput([promptResults('a.md', manyCases(3_000, regressedCase))], {
+      fullReportHint: 'the job summary of this run'
+    })
+    expect(renderComment(input)).toMatch(
+      /and cuts long values\. The full report is in the job summary of this run\.\n/
+    )
+  })
+
   it('shortens long values before dropping any row', () => {
     const input = reportInput([promptResults('a.md', manyCases(40, changedCase))])
     const comment = renderComment(input)

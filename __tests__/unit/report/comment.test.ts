@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { COMMENT_MARKER } from '../../../src/report/marker.js'
 import { renderComment, renderJobSummary } from '../../../src/report/comment.js'
+import { formatCost } from '../../../src/report/format.js'
 import { renderProgress } from '../../../src/report/progress.js'
 import { promptResults, reportInput, typicalPrompt } from './fixtures.js'
 import { detailsBalanced, renderHtml } from './html.js'
@@ -39,6 +40,18 @@ function positions(text: string, needles: string[]): number[] {
     return position
   })
 }
+
+describe('formatCost', () => {
+  it.each([
+    [0, '$0.00'],
+    [1.234, '$1.23'],
+    [0.0042, '$0.0042'],
+    [0.000041, '$0.000041'],
+    [3e-9, '$0.00000000']
+  ])('formats %p as %s', (usd, text) => {
+    expect(formatCost(usd)).toBe(text)
+  })
+})
 
 describe('renderComment', () => {
   it('starts with the marker and a CAUTION banner when a prompt regressed', () => {
@@ -81,6 +94,21 @@ describe('renderComment', () => {
     )
   })
 
+  it('shows an `expected` var once, on the expected line, unless it differs from the expected value', () => {
+    const row = (vars: Record<string, unknown>) =>
+      renderComment(
+        reportInput([
+          promptResults('a.prompt.yml', [
+            { vars, expected: 'positive', base: 'positive', head: { output: 'negative', pass: false } }
+          ])
+        ])
+      )
+    const same = row({ review: 'I love it', expected: 'positive' })
+    expect(same).toContain('- **vars:** `review` = `I love it`\n- **expected:** `positive`')
+    expect(row({ expected: 'positive' })).not.toContain('**vars:**')
+    expect(row({ review: 'x', expected: 'other' })).toContain('`review` = `x`, `expected` = `other`')
+  })
+
   it('diffs Windows line ends without breaking the -/+ prefixes', () => {
     const crlf = promptResults('a.md', [{ base: 'one\r\ntwo\r\n', head: 'one\r\nthree\r\n' }])
     expect(renderComment(reportInput([crlf]))).toContain('```diff\n  one\n- two\n+ three\n```')
@@ -113,6 +141,27 @@ describe('renderComment', () => {
     expect(quiet).toContain('\n✅ **promptgate: no regressions** in 1 prompt.')
     expect(quiet).not.toContain('[!')
     expect(quiet).not.toContain('<details')
+  })
+
+  it('does not claim "no regressions" on a pass where some cases regressed within the thresholds', () => {
+    const mixed = promptResults(
+      'a.md',
+      [
+        { base: { output: 'x', pass: false }, head: 'y' },
+        { base: 'x', head: { output: 'z', pass: false } }
+      ],
+      { thresholds: {} }
+    )
+    const comment = renderComment(reportInput([mixed]))
+    expect(comment).toContain(
+      '> [!TIP]\n> **promptgate: pass.** No threshold broke in 1 prompt; 1 case improved, 1 regressed.'
+    )
+    const onlyWorse = promptResults('a.md', [{ base: 'x', head: { output: 'z', pass: false } }], {
+      thresholds: {}
+    })
+    expect(renderComment(reportInput([onlyWorse]))).toContain(
+      '\n✅ **promptgate: pass.** No threshold broke in 1 prompt; 1 case regressed.'
+    )
   })
 
   it('says a regression was accepted and by which label', () => {

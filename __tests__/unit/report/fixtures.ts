@@ -180,3 +180,48 @@ export function typicalPrompt(
     options
   )
 }
+
+/** A case that ran several times: each side is a list of runs, one `Side` per run. */
+export interface RepeatedSpec {
+  id?: string
+  description?: string
+  base?: Side[]
+  head?: Side[]
+}
+
+/** Like `promptResults`, with every run of a case as its own result carrying its `repeat` index. */
+export function repeatedPromptResults(
+  path: string,
+  cases: RepeatedSpec[],
+  options: PromptOptions = {}
+): PromptResults {
+  const single = promptResults(
+    path,
+    cases.map(spec => ({
+      id: spec.id,
+      description: spec.description,
+      base: spec.base?.[0],
+      head: spec.head?.[0]
+    })),
+    options
+  )
+  const runs = (side: 'base' | 'head') =>
+    cases.flatMap((spec, index) =>
+      (spec[side] ?? []).map((run, repeat) => ({
+        ...caseResult(single.prompt.cases[index]!.id, run),
+        repeat
+      }))
+    )
+  return {
+    ...single,
+    base: single.base === undefined ? undefined : runs('base'),
+    head: single.head === undefined ? undefined : runs('head')
+  }
+}
+
+/** `count` runs of a side: the first `passing` pass, the rest fail. */
+export function runs(count: number, passing: number, output = 'answer'): Side[] {
+  return Array.from({ length: count }, (_, index) =>
+    index < passing ? `${output} ${index}` : { output: `${output} ${index}`, pass: false }
+  )
+}
