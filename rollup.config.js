@@ -18,14 +18,22 @@ const onwarn = (warning, warn) => {
   warn(warning)
 }
 
-const bundle = (input, file, extra = {}) => ({
-  input,
-  output: { file, format: 'es', inlineDynamicImports: true, ...extra },
+// Optional features (artifact upload, the Actions cache) are dynamic imports and land in
+// chunks of their own, so a run that does not use them never loads or parses them.
+const bundle = (input, name, extra = {}) => ({
+  input: { [name]: input },
+  output: {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: `chunks/${name}-[name]-[hash].js`,
+    ...extra
+  },
   plugins: plugins(),
   onwarn
 })
 
 export default [
-  bundle('src/index.ts', 'dist/index.js'),
-  bundle('src/cli.ts', 'dist/cli.js', { banner: '#!/usr/bin/env node' })
+  bundle('src/index.ts', 'index'),
+  bundle('src/cli.ts', 'cli', { banner: chunk => (chunk.isEntry ? '#!/usr/bin/env node' : '') })
 ]

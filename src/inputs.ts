@@ -10,6 +10,10 @@ export interface ActionInputs {
   comment: boolean
   failOnRegression: boolean
   reportPath: string
+  checkName: string
+  uploadReport: boolean
+  cache: boolean
+  cachePath: string
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -37,6 +41,10 @@ export function readInputs(): ActionInputs {
     overrideLabel: core.getInput('override-label') || 'promptgate:accept',
     comment: booleanInput('comment', true),
     failOnRegression: booleanInput('fail-on-regression', true),
-    reportPath: core.getInput('report-path') || 'promptgate-report.json'
+    reportPath: core.getInput('report-path') || 'promptgate-report.json',
+    checkName: core.getInput('check-name').trim(),
+    uploadReport: booleanInput('upload-report', false),
+    cache: booleanInput('cache', true),
+    cachePath: core.getInput('cache-path') || '.promptgate/cache'
   }
 }

@@ -1,21 +1,21 @@
 import * as core from '@actions/core'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
 import { applyOverride } from './compare/override.js'
 import type { Comparison, Verdict } from './compare/types.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
-import { upsertStickyComment } from './github/comment.js'
 import { createApiChangeSource } from './github/change-source.js'
-import { readPullRequestEvent, type PullRequestRef } from './github/event.js'
+import { findChangedLines } from './github/check-run.js'
+import { readPullRequestEvent } from './github/event.js'
 import { listLabels } from './github/labels.js'
-import { createOctokit, type Octokit } from './github/octokit.js'
+import { createOctokit } from './github/octokit.js'
+import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
 import { runPipeline } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
-import { buildJsonReport } from './report/json.js'
-import { COMMENT_MARKER, renderComment, renderJobSummary, renderProgress } from './report/index.js'
-import type { ReportContext, ReportInput } from './report/types.js'
-import { redactSecrets, secretsFromEnvironment } from './secrets.js'
+import { renderProgress } from './report/index.js'
+import type { ReportContext } from './report/types.js'
+import { secretsFromEnvironment } from './secrets.js'
+import { providerSettings } from './suites/provider-settings.js'
 
 /** Every value that must never reach the comment, the summary or the report. */
 function secretValues(inputs: ActionInputs): string[] {
@@ -48,49 +48,6 @@ function emptyComparison(): Comparison {
   }
 }
 
-class Publisher {
-  commentUrl?: string
-
-  constructor(
-    private readonly inputs: ActionInputs,
-    private readonly octokit: Octokit,
-    private readonly pr: PullRequestRef,
-    private readonly secrets: string[]
-  ) {}
-
-  /** Writes the sticky comment; a read-only token (fork PRs) is a warning, not a failure. */
-  async comment(body: string, options: { createIfMissing?: boolean } = {}): Promise<void> {
-    if (!this.inputs.comment) return
-    const result = await upsertStickyComment(
-      this.octokit,
-      this.pr,
-      redactSecrets(body, this.secrets),
-      COMMENT_MARKER,
-      options
-    )
-    if (result.status === 'forbidden') {
-      core.warning(
-        `promptgate could not write the pull-request comment (${result.message}). On pull requests from forks the token is read-only; the report is in the job summary.`
-      )
-      this.inputs.comment = false
-    } else if (result.status !== 'absent') {
-      this.commentUrl = result.url
-    }
-  }
-
-  async summary(markdown: string): Promise<void> {
-    if (!process.env.GITHUB_STEP_SUMMARY) return
-    await core.summary.addRaw(redactSecrets(markdown, this.secrets)).write({ overwrite: true })
-  }
-
-  async report(input: ReportInput): Promise<string> {
-    const path = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), this.inputs.reportPath)
-    await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), this.secrets))
-    return path
-  }
-}
-
 function failWith(error: unknown): void {
   if (isUserError(error)) {
     core.error(error.message, { file: error.file, startLine: error.line, startColumn: error.column })
@@ -99,14 +56,6 @@ function failWith(error: unknown): void {
     core.error(`promptgate failed: ${errorMessage(error)}`)
   }
   process.exitCode = core.ExitCode.Failure
-}
-
-async function publishAll(publisher: Publisher, input: ReportInput, skippedQuietly: boolean): Promise<void> {
-  const reportPath = await publisher.report(input)
-  core.setOutput('report-path', reportPath)
-  await publisher.summary(renderJobSummary(input))
-  await publisher.comment(renderComment(input), { createIfMissing: !skippedQuietly })
-  core.setOutput('comment-url', publisher.commentUrl ?? '')
 }
 
 export async function run(): Promise<void> {
@@ -125,16 +74,20 @@ export async function run(): Promise<void> {
     context = { verdict: 'error', runUrl: runUrl(), baseSha: pr.baseSha, headSha: pr.headSha }
     const progressContext = context
 
+    const source = createApiChangeSource(octokit, pr, { warn: core.warning })
     const outcome = await runPipeline({
-      source: createApiChangeSource(octokit, pr, { warn: core.warning }),
+      source,
       configPath: inputs.configPath,
-      providers: createProviderRegistry({
-        modelsToken: inputs.modelsToken,
-        modelsEndpoint: inputs.modelsEndpoint,
-        env: process.env,
-        timeoutMs: 60_000,
-        maxRetries: 4
-      }),
+      providers: config =>
+        createProviderRegistry({
+          modelsToken: inputs.modelsToken,
+          modelsEndpoint: inputs.modelsEndpoint,
+          env: process.env,
+          workdir: process.env.GITHUB_WORKSPACE,
+          timeoutMs: 60_000,
+          maxRetries: 4,
+          ...providerSettings(config)
+        }),
       onPlanned: async plan => {
         core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
         await publisher?.comment(
@@ -155,7 +108,13 @@ export async function run(): Promise<void> {
       overrideLabel: final.overrideLabel,
       fullReportHint: 'the job summary of this run'
     }
-    await publishAll(publisher, { comparison: outcome.comparison, context }, final.verdict === 'skipped')
+    const changedLines = inputs.checkName
+      ? await findChangedLines(source, outcome.comparison)
+      : new Map<string, number>()
+    await publisher.all(
+      { comparison: outcome.comparison, context },
+      { createComment: final.verdict !== 'skipped', changedLines }
+    )
     core.setOutput('verdict', final.verdict)
     gate(final.verdict, inputs, outcome.comparison, final.overrideLabel)
   } catch (error) {
@@ -166,9 +125,11 @@ export async function run(): Promise<void> {
         comparison: emptyComparison(),
         context: { ...context, verdict: 'error' as const, error: errorMessage(error) }
       }
-      await publishAll(publisher, input, false).catch(publishError =>
-        core.warning(`could not publish the error report: ${errorMessage(publishError)}`)
-      )
+      await publisher
+        .all(input, { createComment: true })
+        .catch(publishError =>
+          core.warning(`could not publish the error report: ${errorMessage(publishError)}`)
+        )
     }
     failWith(error)
   }

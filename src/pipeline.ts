@@ -28,9 +28,12 @@ export type { PipelineWarning }
 /** Where the config is read from when the caller names no other path (the `config` input's default). */
 export const DEFAULT_CONFIG_PATH = '.github/promptgate.yml'
 
+type ProviderRegistry = { get(ref: PromptVersion['provider']): Provider }
+
 export interface PipelineOptions {
   source: ChangeSource
-  providers: { get(ref: PromptVersion['provider']): Provider }
+  /** The providers, or how to make them once the head's config (prices, rate limits) is known. */
+  providers: ProviderRegistry | ((config: Config | undefined) => ProviderRegistry)
   /** The config file's repository path (default `.github/promptgate.yml`); read at both refs. */
   configPath?: string
   /** For `${NAME}` in the config (default `process.env`). */
@@ -186,12 +189,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   if (runnable.length > 0) {
     await options.onPlanned?.({ prompts: runnable.length, calls: planEvaluation(runnable).length })
   }
+  const providers =
+    typeof options.providers === 'function' ? options.providers(collected.config) : options.providers
   const results = await runEvaluation(prompts, {
-    providers: options.providers,
+    providers,
     concurrency: options.concurrency ?? collected.config?.concurrency,
     onProgress: options.onProgress
   })
-  const comparison = compareResults(results)
+  const comparison = compareResults(results, { maxErrors: collected.config?.maxErrors })
   const evaluated = collected.prompts.map((scoped, index) => ({
     scope: scoped.scope,
     comparison: comparison.prompts[index]!

@@ -7,6 +7,8 @@ import { decideVerdict } from './verdict.js'
 export interface CompareOptions {
   /** Differences at or below this are float noise (default 1e-9). */
   epsilon?: number
+  /** Model calls that may fail after their retries before the verdict is `error` (default 0). */
+  maxErrors?: number
 }
 
 function sum(results: CaseResult[] | undefined, pick: (result: CaseResult) => number | undefined): number {
@@ -21,7 +23,7 @@ export function compareResults(results: EvalResults, options: CompareOptions = {
   const cost = (result: CaseResult) => result.call.cost
   return {
     prompts,
-    verdict: decideVerdict(prompts),
+    verdict: decideVerdict(prompts, options.maxErrors),
     totals: {
       calls: results.calls,
       tokens: {

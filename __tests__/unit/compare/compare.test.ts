@@ -106,6 +106,15 @@ describe('compareResults', () => {
     expect(comparison.prompts[1]!.errors).toEqual({ base: 0, head: 1 })
   })
 
+  it('allows up to max_errors failed calls before the verdict is error', () => {
+    const errored = promptResults('b.md', [
+      { base: 'ok', head: { error: 'timeout' } },
+      { base: 'ok', head: 'ok' }
+    ])
+    expect(compareResults(evalResults([errored]), { maxErrors: 1 }).verdict).not.toBe('error')
+    expect(compareResults(evalResults([errored]), { maxErrors: 0 }).verdict).toBe('error')
+  })
+
   it('errors when a side is missing results it should have', () => {
     const missing = promptResults('a.md', [{ base: 'ok', head: 'ok' }, { head: 'ok' }])
     const comparison = compareResults(evalResults([missing]))

@@ -1,0 +1,1 @@
+import*as o from"node:child_process";import*as r from"node:crypto";import*as s from"node:fs";import*as t from"node:os";import*as p from"node:path";import*as m from"node:stream";import*as a from"node:util";export{o as child_process,r as crypto,s as fs,t as os,p as path,m as stream,a as util};

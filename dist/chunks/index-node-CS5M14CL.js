@@ -1,0 +1,1 @@
+import*as r from"node:child_process";import*as o from"node:crypto";import*as p from"node:fs";import*as t from"node:os";import*as m from"node:path";import*as s from"node:stream";import*as e from"node:util";export{r as child_process,o as crypto,p as fs,t as os,m as path,s as stream,e as util};

@@ -1,0 +1,119 @@
+import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { errorMessage } from '../errors.js'
+import type { ActionInputs } from '../inputs.js'
+import { buildJsonReport, COMMENT_MARKER, renderComment, renderJobSummary } from '../report/index.js'
+import type { ReportInput } from '../report/types.js'
+import { redactSecrets } from '../secrets.js'
+import { uploadReportArtifact } from './artifact.js'
+import { buildAnnotations, CHECK_SUMMARY_MAX_CHARS, checkRunTitle, publishCheckRun } from './check-run.js'
+import { upsertStickyComment } from './comment.js'
+import type { PullRequestRef } from './event.js'
+import type { Octokit } from './octokit.js'
+
+/** Everything the action writes: the sticky comment, job summary, JSON report, check run and artifact. */
+export class Publisher {
+  commentUrl?: string
+  private commentsAllowed: boolean
+
+  constructor(
+    private readonly inputs: ActionInputs,
+    private readonly octokit: Octokit,
+    private readonly pr: PullRequestRef,
+    private readonly secrets: string[]
+  ) {
+    this.commentsAllowed = inputs.comment
+  }
+
+  private redact(text: string): string {
+    return redactSecrets(text, this.secrets)
+  }
+
+  /** Writes the sticky comment; a read-only token (fork PRs) is a warning, not a failure. */
+  async comment(body: string, options: { createIfMissing?: boolean } = {}): Promise<void> {
+    if (!this.commentsAllowed) return
+    const result = await upsertStickyComment(
+      this.octokit,
+      this.pr,
+      this.redact(body),
+      COMMENT_MARKER,
+      options
+    )
+    if (result.status === 'forbidden') {
+      core.warning(
+        `promptgate could not write the pull-request comment (${result.message}). On pull requests from forks the token is read-only; the report is in the job summary.`
+      )
+      this.commentsAllowed = false
+    } else if (result.status !== 'absent') {
+      this.commentUrl = result.url
+    }
+  }
+
+  /** The report everywhere it goes; the comment is created only when `createIfMissing`. */
+  async all(
+    input: ReportInput,
+    options: { createComment: boolean; changedLines?: ReadonlyMap<string, number> }
+  ) {
+    const reportPath = await this.report(input)
+    core.setOutput('report-path', reportPath)
+    await this.summary(renderJobSummary(input))
+    await this.comment(renderComment(input), { createIfMissing: options.createComment })
+    core.setOutput('comment-url', this.commentUrl ?? '')
+    await this.checkRun(input, options.changedLines ?? new Map())
+    await this.artifact(reportPath)
+  }
+
+  private async summary(markdown: string): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return
+    await core.summary.addRaw(this.redact(markdown)).write({ overwrite: true })
+  }
+
+  private async report(input: ReportInput): Promise<string> {
+    const path = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), this.inputs.reportPath)
+    await mkdir(dirname(path), { recursive: true })
+    await writeFile(path, this.redact(JSON.stringify(buildJsonReport(input), null, 2)))
+    return path
+  }
+
+  private async checkRun(input: ReportInput, lines: ReadonlyMap<string, number>): Promise<void> {
+    const name = this.inputs.checkName
+    if (!name) return
+    const { comparison, context } = input
+    try {
+      const result = await publishCheckRun(this.octokit, this.pr, {
+        name,
+        verdict: context.verdict,
+        title: checkRunTitle(comparison, context.verdict),
+        summaryMarkdown: this.redact(renderComment(input, { maxChars: CHECK_SUMMARY_MAX_CHARS })),
+        annotations: buildAnnotations(comparison, { verdict: context.verdict, lines }).map(annotation => ({
+          ...annotation,
+          message: this.redact(annotation.message)
+        })),
+        detailsUrl: context.runUrl
+      })
+      if (result.status === 'forbidden') {
+        core.warning(`promptgate could not create the check run "${name}": ${result.message}`)
+      } else {
+        core.info(`promptgate: check run ${result.url}`)
+      }
+    } catch (error) {
+      core.warning(`promptgate could not create the check run "${name}": ${errorMessage(error)}`)
+    }
+  }
+
+  private async artifact(reportPath: string): Promise<void> {
+    if (!this.inputs.uploadReport) return
+    const result = await uploadReportArtifact(reportPath, 'promptgate-report', {
+      // Loaded only when asked for: the artifact client is most of the bundle's weight.
+      client: async () => new (await import('@actions/artifact')).DefaultArtifactClient()
+    })
+    if (result.status === 'uploaded') {
+      core.info(`promptgate: uploaded the JSON report: ${result.url ?? `artifact ${result.id}`}`)
+    } else if (result.status === 'unavailable') {
+      core.notice(result.message)
+    } else {
+      core.warning(result.message)
+    }
+  }
+}
