@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util'
 import { createGitChangeSource } from './changes/git.js'
 import { applyOverride } from './compare/override.js'
 import { errorMessage, isUserError } from './errors.js'
+import { createResultCache } from './eval/cache.js'
 import { runPipeline } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderJobSummary } from './report/index.js'
 import { redactSecrets, secretsFromEnvironment } from './secrets.js'
+import { providerSettings } from './suites/provider-settings.js'
 
 const USAGE = `Usage: promptgate [options]
 
@@ -23,6 +25,7 @@ Options:
   --models-token TOKEN    GitHub Models token (default: $GITHUB_TOKEN)
   --concurrency N         model calls in flight at once (default: the config's, else 8)
   --report FILE           also write the JSON report to FILE
+  --cache DIR             reuse model results stored in DIR and store new ones (a re-run makes no call)
   --accept                accept a regression, as the override label does on a pull request
   -h, --help              show this help
 
@@ -42,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       'models-endpoint': { type: 'string' },
       'models-token': { type: 'string' },
       concurrency: { type: 'string' },
+      cache: { type: 'string' },
       report: { type: 'string' },
       accept: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
@@ -57,26 +61,39 @@ export async function main(argv: string[]): Promise<number> {
     throw new Error('--concurrency takes a whole number of 1 or more')
 
   const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
+  const modelsEndpoint = (
+    values['models-endpoint'] ??
+    process.env.PROMPTGATE_MODELS_ENDPOINT ??
+    'https://models.github.ai/inference'
+  ).replace(/\/+$/, '')
+  // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
+  const cache = values.cache ? createResultCache(values.cache, { scope: modelsEndpoint }) : undefined
   const source = await createGitChangeSource(values.repo, values.base, values.head)
   const outcome = await runPipeline({
     source,
     configPath: values.config,
-    providers: createProviderRegistry({
-      modelsToken,
-      modelsEndpoint: (
-        values['models-endpoint'] ??
-        process.env.PROMPTGATE_MODELS_ENDPOINT ??
-        'https://models.github.ai/inference'
-      ).replace(/\/+$/, ''),
-      env: process.env,
-      timeoutMs: 60_000,
-      maxRetries: 4
-    }),
+    providers: config =>
+      createProviderRegistry({
+        modelsToken,
+        modelsEndpoint,
+        env: process.env,
+        workdir: values.repo,
+        timeoutMs: 60_000,
+        maxRetries: 4,
+        ...providerSettings(config)
+      }),
     concurrency,
+    cache,
     onPlanned: plan => {
       process.stderr.write(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls\n`)
     }
   })
+  if (cache) {
+    const from = outcome.results.cached ?? 0
+    process.stderr.write(
+      `promptgate: ${from} result(s) from the cache, ${cache.writes} added to ${values.cache}\n`
+    )
+  }
   for (const warning of outcome.warnings) {
     const where = warning.file ? `${warning.file}${warning.line ? `:${warning.line}` : ''}: ` : ''
     process.stderr.write(`promptgate: warning: ${where}${warning.message}\n`)

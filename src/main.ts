@@ -1,8 +1,11 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { applyOverride } from './compare/override.js'
 import type { Comparison, Verdict } from './compare/types.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
+import { createResultCache, type ResultCache } from './eval/cache.js'
+import { restoreResultCache, saveResultCache, type CacheKeyParts, type CacheOutcome } from './github/cache.js'
 import { createApiChangeSource } from './github/change-source.js'
 import { findChangedLines } from './github/check-run.js'
 import { readPullRequestEvent } from './github/event.js'
@@ -58,11 +61,29 @@ function failWith(error: unknown): void {
   process.exitCode = core.ExitCode.Failure
 }
 
+interface RunCache {
+  dir: string
+  results: ResultCache
+  keyParts?: CacheKeyParts
+}
+
+function cacheNote(outcome: CacheOutcome): void {
+  const say = outcome.status === 'unavailable' || outcome.status === 'failed' ? core.notice : core.info
+  say(`promptgate: ${outcome.message}`)
+}
+
 export async function run(): Promise<void> {
   let publisher: Publisher | undefined
   let context: ReportContext | undefined
+  let cache: RunCache | undefined
   try {
     const inputs = readInputs()
+    if (inputs.cache) {
+      const dir = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.cachePath)
+      // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
+      cache = { dir, results: createResultCache(dir, { scope: inputs.modelsEndpoint }) }
+    }
+    const runCache = cache
     const event = await readEventPayload()
     const pr = readPullRequestEvent(event.name, event.payload)
     const octokit = createOctokit(inputs.githubToken, {
@@ -78,6 +99,7 @@ export async function run(): Promise<void> {
     const outcome = await runPipeline({
       source,
       configPath: inputs.configPath,
+      cache: cache?.results,
       providers: config =>
         createProviderRegistry({
           modelsToken: inputs.modelsToken,
@@ -93,6 +115,14 @@ export async function run(): Promise<void> {
         await publisher?.comment(
           renderProgress({ ...plan, headSha: pr.headSha, runUrl: progressContext.runUrl })
         )
+        if (runCache) {
+          runCache.keyParts = {
+            prompts: plan.promptsUnderTest,
+            runId: process.env.GITHUB_RUN_ID ?? 'local',
+            runAttempt: process.env.GITHUB_RUN_ATTEMPT
+          }
+          cacheNote(await restoreResultCache(runCache.dir, runCache.keyParts))
+        }
       },
       debug: core.debug
     })
@@ -132,6 +162,10 @@ export async function run(): Promise<void> {
         )
     }
     failWith(error)
+  } finally {
+    if (cache?.keyParts) {
+      cacheNote(await saveResultCache(cache.dir, cache.keyParts, { writes: cache.results.writes }))
+    }
   }
 }
 

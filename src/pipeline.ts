@@ -6,6 +6,7 @@ import { readConfig } from './config/load.js'
 import { repositoryPath } from './config/normalise.js'
 import type { Config } from './config/types.js'
 import { errorMessage } from './errors.js'
+import type { ResultCache } from './eval/cache.js'
 import { planEvaluation } from './eval/plan.js'
 import { runEvaluation } from './eval/run.js'
 import type { EvalResults, PromptUnderTest } from './eval/types.js'
@@ -40,8 +41,14 @@ export interface PipelineOptions {
   env?: Record<string, string | undefined>
   /** Model calls in flight at once; default the config's `concurrency`, else 8. */
   concurrency?: number
+  /** Results of earlier runs (`createResultCache`): a call it holds is not made again. */
+  cache?: ResultCache
   /** Called once the plan is known and before the first model call. */
-  onPlanned?: (plan: { prompts: number; calls: number }) => Promise<void> | void
+  onPlanned?: (plan: {
+    prompts: number
+    calls: number
+    promptsUnderTest: PromptUnderTest[]
+  }) => Promise<void> | void
   onProgress?: (done: number, total: number) => void
   debug?: (message: string) => void
 }
@@ -187,14 +194,19 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const prompts = collected.prompts.map(scoped => scoped.prompt)
   const runnable = prompts.filter(prompt => prompt.head)
   if (runnable.length > 0) {
-    await options.onPlanned?.({ prompts: runnable.length, calls: planEvaluation(runnable).length })
+    await options.onPlanned?.({
+      prompts: runnable.length,
+      calls: planEvaluation(runnable).length,
+      promptsUnderTest: runnable
+    })
   }
   const providers =
     typeof options.providers === 'function' ? options.providers(collected.config) : options.providers
   const results = await runEvaluation(prompts, {
     providers,
     concurrency: options.concurrency ?? collected.config?.concurrency,
-    onProgress: options.onProgress
+    onProgress: options.onProgress,
+    cache: options.cache
   })
   const comparison = compareResults(results, { maxErrors: collected.config?.maxErrors })
   const evaluated = collected.prompts.map((scoped, index) => ({

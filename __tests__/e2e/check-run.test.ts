@@ -53,7 +53,11 @@ async function regression(options: { readOnly?: boolean } = {}) {
       return /one word/.test(text) ? label : `I think it is ${label}.`
     }
   })
-  cleanups.push(() => repo.remove(), () => github.close(), () => model.close())
+  cleanups.push(
+    () => repo.remove(),
+    () => github.close(),
+    () => model.close()
+  )
   const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
     runAction({
       payload: pullRequestPayload('opened', repo.baseSha, repo.headSha),
@@ -109,7 +113,9 @@ describe('check-name and upload-report', () => {
     const result = await run({ 'upload-report': 'true' })
     expect(result.exitCode).toBe(1)
     const notices = result.annotations.filter(a => a.level === 'notice')
-    expect(notices.map(n => n.message).join()).toMatch(/ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set/)
+    expect(notices.map(n => n.message).join()).toMatch(
+      /ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set/
+    )
     expect(result.annotations.filter(a => a.level === 'error')).toHaveLength(1)
   })
 
@@ -120,6 +126,10 @@ describe('check-name and upload-report', () => {
       { ACTIONS_RUNTIME_TOKEN: 'not.a.jwt', ACTIONS_RESULTS_URL: 'http://127.0.0.1:9/' }
     )
     expect(result.exitCode).toBe(1)
-    expect(result.annotations.some(a => a.level === 'warning' && /Could not upload the JSON report/.test(a.message))).toBe(true)
+    expect(
+      result.annotations.some(
+        a => a.level === 'warning' && /Could not upload the JSON report/.test(a.message)
+      )
+    ).toBe(true)
   })
 })

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { startFakeGitHub } from '../helpers/fake-github.js'
 import { startFakeOpenAI } from '../helpers/fake-openai.js'
 import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from '../helpers/git-repo.js'
@@ -203,6 +204,31 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     expect(w.github.state.comments).toHaveLength(0)
     expect(run.annotations.some(a => a.level === 'warning' && /read-only|fork/i.test(a.message))).toBe(true)
     expect(run.summary).toContain(PROMPT)
+  })
+
+  it('serves an identical re-run from the result cache, with no model call', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    const first = await w.run()
+    expect(w.model.requests).toHaveLength(6)
+    const rerun = await w.run({ action: 'synchronize' })
+
+    expect(rerun.outputs.verdict).toBe(first.outputs.verdict)
+    expect(w.model.requests).toHaveLength(6)
+    const report = JSON.parse(readFileSync(rerun.outputs['report-path'] ?? '', 'utf8')) as {
+      prompts: { cases: { base?: { cached?: boolean }; head?: { cached?: boolean } }[] }[]
+    }
+    const sides = report.prompts.flatMap(prompt => prompt.cases.flatMap(c => [c.base, c.head]))
+    expect(sides).toHaveLength(6)
+    expect(sides.every(side => side?.cached === true)).toBe(true)
+    // No cache service in this runner: a notice, never a failure.
+    expect(rerun.annotations.some(a => a.level === 'notice' && /cache/i.test(a.message))).toBe(true)
+  })
+
+  it('makes every call again when the cache input is off', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    await w.run({ inputs: { cache: 'false' } })
+    await w.run({ inputs: { cache: 'false' } })
+    expect(w.model.requests).toHaveLength(12)
   })
 
   it('rejects an unsupported event with one error naming the supported ones', async () => {

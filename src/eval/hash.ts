@@ -6,10 +6,11 @@ import type { CompletionRequest } from '../providers/types.js'
 const HASH_VERSION = 1
 
 /**
- * sha256 over everything that decides a model's answer: the provider, its base URL, the parameters,
- * the response format and the rendered messages. Equal hashes mean interchangeable calls.
+ * sha256 over everything that decides a model's answer: the provider (kind and model), its base URL, the
+ * parameters, the response format, the rendered messages and the repeat index. Equal hashes mean
+ * interchangeable calls; repeats of one case differ, so they are separate samples, not one shared answer.
  */
-export function hashCall(provider: ProviderRef, request: CompletionRequest): string {
+export function hashCall(provider: ProviderRef, request: CompletionRequest, repeat = 0): string {
   const identity = {
     v: HASH_VERSION,
     provider: provider.id,
@@ -17,7 +18,9 @@ export function hashCall(provider: ProviderRef, request: CompletionRequest): str
     parameters: request.parameters,
     responseFormat: request.responseFormat ?? 'text',
     jsonSchema: request.responseFormat === 'json_schema' ? (request.jsonSchema ?? null) : null,
-    messages: request.messages.map(({ role, content }) => [role, content])
+    messages: request.messages.map(({ role, content }) => [role, content]),
+    // Left out for the first sample, so the hashes of runs without repeats stay what they were.
+    repeat: repeat > 0 ? repeat : undefined
   }
   return createHash('sha256').update(stableStringify(identity)).digest('hex')
 }

@@ -13,6 +13,8 @@ export interface PlannedCall {
   /** Index into that prompt's `cases`. */
   caseIndex: number
   caseId: string
+  /** 0-based sample index: a prompt with `repeat: n` runs each case n times per side. */
+  repeat: number
   side: Side
   /** The path of the version that was rendered (the base path differs for renamed prompts). */
   path: string
@@ -29,29 +31,45 @@ export function isRunnable(prompt: PromptUnderTest): boolean {
   return prompt.status !== 'removed' && prompt.head !== undefined
 }
 
+/** How many times each case of the prompt runs per side; a UserError unless a whole number of at least 1. */
+export function repeatsOf(prompt: PromptUnderTest): number {
+  const repeat = prompt.repeat ?? 1
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new UserError(`repeat must be a whole number of at least 1, not ${repeat} (${prompt.suite})`, {
+      file: prompt.path
+    })
+  }
+  return repeat
+}
+
 /**
  * Every call the evaluation will make, rendered up front so that a template error stops the run
- * before the first model call. Both sides run on the head's test cases.
+ * before the first model call. Both sides run on the head's test cases; with `repeat: n` each case's
+ * samples follow one another.
  */
 export function planEvaluation(prompts: PromptUnderTest[]): PlannedCall[] {
   const planned: PlannedCall[] = []
   prompts.forEach((prompt, promptIndex) => {
     if (!isRunnable(prompt)) return
+    const repeats = repeatsOf(prompt)
     for (const side of SIDES) {
       const version = prompt[side]
       if (!version) continue
       prompt.cases.forEach((testCase, caseIndex) => {
         const request = renderRequest(version, testCase, side)
-        planned.push({
-          promptIndex,
-          caseIndex,
-          caseId: testCase.id,
-          side,
-          path: version.path,
-          provider: version.provider,
-          request,
-          hash: hashCall(version.provider, request)
-        })
+        for (let repeat = 0; repeat < repeats; repeat++) {
+          planned.push({
+            promptIndex,
+            caseIndex,
+            caseId: testCase.id,
+            repeat,
+            side,
+            path: version.path,
+            provider: version.provider,
+            request,
+            hash: hashCall(version.provider, request, repeat)
+          })
+        }
       })
     }
   })

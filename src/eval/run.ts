@@ -3,7 +3,9 @@ import type { Judge } from '../assertions/types.js'
 import { errorMessage, isUserError } from '../errors.js'
 import type { ProviderRef } from '../prompts/types.js'
 import type { CompletionRequest, Provider } from '../providers/types.js'
+import type { ResultCache } from './cache.js'
 import { createCallMaker, type CallMaker } from './calls.js'
+import { createCpuLane, type CpuLane } from './cpu-lane.js'
 import { hashCall } from './hash.js'
 import { isRunnable, planEvaluation, type PlannedCall } from './plan.js'
 import { createScheduler } from './scheduler.js'
@@ -18,6 +20,18 @@ export interface RunOptions {
   defaultGrader?: ProviderRef
   /** After each planned case is answered and checked; `total` is `planEvaluation(prompts).length`. */
   onProgress?: (done: number, total: number) => void
+  /** Results of earlier runs: a call it holds is not made again, and each successful call is added. */
+  cache?: ResultCache
+}
+
+/** Cases in progress per scheduler slot: while one case's output is checked, others wait for the slot. */
+const CASES_PER_SLOT = 4
+
+interface RunContext {
+  prompts: PromptUnderTest[]
+  calls: CallMaker
+  lane: CpuLane
+  defaultGrader?: ProviderRef
 }
 
 /**
@@ -32,43 +46,58 @@ export async function runEvaluation(prompts: PromptUnderTest[], options: RunOpti
 
   const scheduler = createScheduler(options.concurrency)
   const cancellation = new AbortController()
-  const calls = createCallMaker(scheduler, options.providers, cancellation.signal)
+  const calls = createCallMaker(scheduler, options.providers, cancellation.signal, options.cache)
+  const context: RunContext = { prompts, calls, lane: createCpuLane(), defaultGrader: options.defaultGrader }
   let done = 0
+  const caseResults: CaseResult[] = new Array(planned.length)
+  let next = 0
+  // A bounded window of cases in progress, not one pending promise per planned case: enough to keep every
+  // slot busy while outputs are checked, and a 20,000-call plan holds thousands fewer objects alive.
+  const worker = async (): Promise<void> => {
+    while (next < planned.length) {
+      const index = next++
+      const result = await evaluateCase(planned[index]!, context)
+      if (cancellation.signal.aborted) return
+      caseResults[index] = result
+      options.onProgress?.(++done, planned.length)
+    }
+  }
+  const window = Math.min(planned.length, scheduler.concurrency * CASES_PER_SLOT)
 
   try {
-    const caseResults = await Promise.all(
-      planned.map(async call => {
-        const result = await evaluateCase(call, prompts, calls, options.defaultGrader)
-        options.onProgress?.(++done, planned.length)
-        return result
-      })
-    )
+    await Promise.all(Array.from({ length: window }, worker))
     return {
       prompts: collectByPrompt(prompts, planned, caseResults),
       calls: scheduler.calls,
-      durationMs: Math.round(performance.now() - startedAt)
+      durationMs: Math.round(performance.now() - startedAt),
+      errors: caseResults.filter(result => result.call.error !== undefined).length,
+      cached: calls.cached
     }
   } catch (error) {
     // A configuration error ends the run: stop what is queued and cancel what is in flight.
     cancellation.abort()
     scheduler.cancelWaiting()
     throw error
+  } finally {
+    await options.cache?.flush()
   }
 }
 
-async function evaluateCase(
-  planned: PlannedCall,
-  prompts: PromptUnderTest[],
-  calls: CallMaker,
-  defaultGrader: ProviderRef | undefined
-): Promise<CaseResult> {
-  const prompt = prompts[planned.promptIndex]!
+async function evaluateCase(planned: PlannedCall, context: RunContext): Promise<CaseResult> {
+  const prompt = context.prompts[planned.promptIndex]!
   const testCase = prompt.cases[planned.caseIndex]!
+  const sampled = (prompt.repeat ?? 1) > 1
+  const summarize = (call: CaseResult['call'], assertions: CaseResult['assertions']): CaseResult => {
+    const result = summarizeCase(testCase.id, call, assertions)
+    return sampled ? { ...result, repeat: planned.repeat } : result
+  }
   // A copy: identical calls share one answer, but each case owns its result.
-  const call = { ...(await calls.call(planned.hash, planned.provider, planned.request)) }
-  if (call.error !== undefined) return summarizeCase(testCase.id, call, [])
+  const call = { ...(await context.calls.call(planned.hash, planned.provider, planned.request)) }
+  if (call.error !== undefined) return summarize(call, [])
 
-  const graderFallback = prompt.grader ?? defaultGrader ?? planned.provider
+  const graderFallback = prompt.grader ?? context.defaultGrader ?? planned.provider
+  // Checking can take milliseconds of CPU (edit distances, schemas); requests waiting for a slot go first.
+  await context.lane.turn()
   try {
     const assertions = await runAssertions(testCase.assert, {
       output: call.output,
@@ -76,26 +105,25 @@ async function evaluateCase(
       expected: testCase.expected,
       latencyMs: call.latencyMs,
       cost: call.cost,
-      judge: createJudge(calls, graderFallback),
+      judge: createJudge(context.calls, graderFallback, planned.repeat),
       source: testCase.source?.file ?? planned.path
     })
-    return summarizeCase(testCase.id, call, assertions)
+    return summarize(call, assertions)
   } catch (error) {
     if (isUserError(error)) throw error
-    return summarizeCase(
-      testCase.id,
-      { ...call, error: `could not check the output: ${errorMessage(error)}` },
-      []
-    )
+    return summarize({ ...call, error: `could not check the output: ${errorMessage(error)}` }, [])
   }
 }
 
-/** Judge calls share the run's scheduler and deduplication with the evaluated calls. */
-function createJudge(calls: CallMaker, fallback: ProviderRef): Judge {
+/**
+ * Judge calls share the run's scheduler, deduplication and cache with the evaluated calls. A sample's
+ * judge call carries its repeat index, so repeats measure the judge's variance too.
+ */
+function createJudge(calls: CallMaker, fallback: ProviderRef, repeat: number): Judge {
   return async ({ messages, provider }) => {
     const ref = provider ?? fallback
     const request: CompletionRequest = { messages, parameters: {} }
-    const result = await calls.call(hashCall(ref, request), ref, request)
+    const result = await calls.call(hashCall(ref, request, repeat), ref, request)
     if (result.error !== undefined) throw new Error(`the judge ${ref.id} failed: ${result.error}`)
     return result.output
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import type { TestCase } from '../../../src/datasets/types.js'
 import { UserError } from '../../../src/errors.js'
 import { hashCall, stableStringify } from '../../../src/eval/hash.js'
@@ -122,6 +123,43 @@ describe('planEvaluation', () => {
     expect(
       hashCall({ id: 'openai:gpt-4o-mini', apiKeyEnv: 'K' }, { ...request, parameters: { temperature: 0 } })
     ).toBe(base)
+  })
+
+  it('plans each sample of a repeated case as its own call, one after another', () => {
+    const planned = planEvaluation([prompt({ repeat: 3, cases: [testCase('1', { text: 'one' })] })])
+    expect(planned.map(call => [call.side, call.caseId, call.repeat])).toEqual([
+      ['base', '1', 0],
+      ['base', '1', 1],
+      ['base', '1', 2],
+      ['head', '1', 0],
+      ['head', '1', 1],
+      ['head', '1', 2]
+    ])
+    expect(new Set(planned.map(call => call.hash)).size).toBe(6)
+    expect(planned[1]!.request).toEqual(planned[0]!.request)
+  })
+
+  it('puts the repeat index into the hash, and leaves the hash of the first sample as it was', () => {
+    const request = { messages: [{ role: 'user' as const, content: 'hi' }], parameters: { temperature: 0.7 } }
+    const provider = { id: 'openai:gpt-4o-mini' }
+    expect(hashCall(provider, request, 0)).toBe(hashCall(provider, request))
+    expect(hashCall(provider, request, 1)).not.toBe(hashCall(provider, request))
+    expect(hashCall(provider, request, 2)).not.toBe(hashCall(provider, request, 1))
+    // Pinned: cached results of runs without repeats keep their keys.
+    expect(hashCall(provider, request)).toBe(
+      createHash('sha256')
+        .update(
+          '{"baseUrl":null,"jsonSchema":null,"messages":[["user","hi"]],"parameters":{"temperature":0.7},' +
+            '"provider":"openai:gpt-4o-mini","responseFormat":"text","v":1}'
+        )
+        .digest('hex')
+    )
+  })
+
+  it.each([0, -2, 2.5, Number.NaN])('refuses repeat %p, naming the prompt', repeat => {
+    expect(() => planEvaluation([prompt({ repeat })])).toThrow(
+      /^repeat must be a whole number of at least 1, not .* \(prompts\/summarize\.prompt\.yml\)$/
+    )
   })
 
   it('stringifies with sorted keys and without undefined members', () => {

@@ -1,12 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AssertionContext, AssertionResult, AssertionSpec } from '../../../src/assertions/types.js'
 import type { TestCase } from '../../../src/datasets/types.js'
+import type { ResultCache } from '../../../src/eval/cache.js'
 import { UserError } from '../../../src/errors.js'
 import type { PromptUnderTest } from '../../../src/eval/types.js'
 import type { PromptVersion, ProviderRef } from '../../../src/prompts/types.js'
 import { createOpenAICompatibleProvider } from '../../../src/providers/openai-compatible.js'
 import type { Provider } from '../../../src/providers/types.js'
-import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from '../../helpers/fake-openai.js'
+import {
+  chatCompletionBody,
+  startFakeOpenAI,
+  type FakeOpenAI,
+  type FakeOpenAIOptions
+} from '../../helpers/fake-openai.js'
 
 /**
  * Stand-in assertions: `contains` passes when the output contains `value`; `judge` asks the judge
@@ -33,6 +42,7 @@ async function fakeAssertions(specs: AssertionSpec[], context: AssertionContext)
 const runAssertions = jest.fn(fakeAssertions)
 jest.unstable_mockModule('../../../src/assertions/index.js', () => ({ runAssertions }))
 const { runEvaluation } = await import('../../../src/eval/run.js')
+const { createResultCache } = await import('../../../src/eval/cache.js')
 
 let fake: FakeOpenAI | undefined
 beforeEach(() => {
@@ -330,5 +340,362 @@ describe('runEvaluation: judges', () => {
     await expect(runEvaluation([prompt()], { providers: fakeProviders(server.url) })).rejects.toThrow(
       'contians'
     )
+  })
+})
+
+describe('runEvaluation: result cache', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'promptgate-run-cache-'))
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('answers a re-run from the cache without a model call, and marks the results cached', async () => {
+    const server = await fakeServer(echo)
+    const first = await runEvaluation([prompt()], {
+      providers: fakeProviders(server.url),
+      cache: createResultCache(dir)
+    })
+    expect(first).toMatchObject({ calls: 4, cached: 0, errors: 0 })
+    expect(first.prompts[0]!.head![0]!.call.cached).toBeUndefined()
+
+    server.requests.length = 0
+    const cache = createResultCache(dir)
+    const again = await runEvaluation([prompt()], { providers: fakeProviders(server.url), cache })
+
+    expect(server.requests).toHaveLength(0)
+    expect(again).toMatchObject({ calls: 0, cached: 4, errors: 0 })
+    expect({ hits: cache.hits, writes: cache.writes }).toEqual({ hits: 4, writes: 0 })
+    const head = again.prompts[0]!.head!
+    expect(head.map(result => [result.call.output, result.call.cached, result.pass])).toEqual([
+      ['head 1', true, true],
+      ['head 2', true, true]
+    ])
+    expect(head[0]!.call.tokens).toEqual(first.prompts[0]!.head![0]!.call.tokens)
+    expect(head[0]!.call.latencyMs).toBe(first.prompts[0]!.head![0]!.call.latencyMs)
+  })
+
+  it('asks only for the side that changed', async () => {
+    const server = await fakeServer(echo)
+    const cache = createResultCache(dir)
+    await runEvaluation([prompt()], { providers: fakeProviders(server.url), cache })
+    server.requests.length = 0
+
+    const pushedAgain = prompt({ head: version('head, reworded {{n}}') })
+    const results = await runEvaluation([pushedAgain], { providers: fakeProviders(server.url), cache })
+
+    expect(server.requests.map(request => request.messages[0]!.content)).toEqual([
+      'head, reworded 1',
+      'head, reworded 2'
+    ])
+    expect(results.prompts[0]!.base!.every(result => result.call.cached)).toBe(true)
+    expect(results).toMatchObject({ calls: 2, cached: 2 })
+  })
+
+  it('caches judge calls too', async () => {
+    const server = await fakeServer({
+      respond: ({ model, messages }) => (model === 'judge' ? 'yes' : messages[0]!.content)
+    })
+    const options = () => ({
+      providers: fakeProviders(server.url),
+      defaultGrader: { id: 'openai:judge' },
+      cache: createResultCache(dir)
+    })
+    const judged = () => prompt({ cases: cases(2, [{ type: 'judge' }]) })
+    await runEvaluation([judged()], options())
+    expect(server.requests.filter(request => request.model === 'judge')).toHaveLength(4)
+    server.requests.length = 0
+
+    const again = await runEvaluation([judged()], options())
+    expect(server.requests).toHaveLength(0)
+    expect(again.prompts[0]!.head!.every(result => result.pass)).toBe(true)
+    expect(again.cached).toBe(8)
+  })
+
+  it('never caches a failed call, so the next run asks again', async () => {
+    let failing = true
+    const server = await fakeServer({
+      respond: ({ messages }) =>
+        failing && messages[0]?.content === 'head 2' ? { status: 500 } : messages[0]!.content
+    })
+    const first = await runEvaluation([prompt()], {
+      providers: fakeProviders(server.url),
+      cache: createResultCache(dir)
+    })
+    expect(first.errors).toBe(1)
+
+    failing = false
+    server.requests.length = 0
+    const again = await runEvaluation([prompt()], {
+      providers: fakeProviders(server.url),
+      cache: createResultCache(dir)
+    })
+    expect(server.requests.map(request => request.messages[0]!.content)).toEqual(['head 2'])
+    expect(again).toMatchObject({ errors: 0, calls: 1, cached: 3 })
+    expect(again.prompts[0]!.head![1]!.call).toMatchObject({ output: 'head 2' })
+    expect(again.prompts[0]!.head![1]!.call.cached).toBeUndefined()
+  })
+
+  it('keeps the answers it got when a configuration error stops the run', async () => {
+    // "head 3" is still being answered when the error comes; it is cancelled, not cached.
+    let slow = true
+    const server = await fakeServer({
+      respond: ({ messages }) => {
+        const text = messages[0]!.content
+        return text === 'head 3' && slow
+          ? { status: 200, body: chatCompletionBody('writer', text), delayMs: 5_000 }
+          : text
+      }
+    })
+    runAssertions.mockImplementation(async (specs, context) => {
+      if (context.output === 'head 2') throw new UserError('unknown assertion type "contians"')
+      return fakeAssertions(specs, context)
+    })
+    const cache = createResultCache(dir)
+    await expect(
+      runEvaluation([prompt({ cases: cases(3) })], {
+        providers: fakeProviders(server.url),
+        concurrency: 1,
+        cache
+      })
+    ).rejects.toThrow('contians')
+    // base 1-3 and head 1-2 were answered before the error; all are on disk when the run rejects.
+    expect(cache.writes).toBe(5)
+    expect(server.requests.at(-1)?.messages[0]?.content).toBe('head 3')
+
+    runAssertions.mockImplementation(fakeAssertions)
+    slow = false
+    server.requests.length = 0
+    await runEvaluation([prompt({ cases: cases(3) })], {
+      providers: fakeProviders(server.url),
+      cache: createResultCache(dir)
+    })
+    expect(server.requests.map(request => request.messages[0]!.content)).toEqual(['head 3'])
+  })
+  it('never caches a command, whose answer depends on files no hash covers', async () => {
+    const server = await fakeServer(echo)
+    const command = (template: string): PromptVersion => ({
+      ...version(template),
+      provider: { id: 'command:writer' }
+    })
+    const scripted = () => prompt({ base: command('base {{n}}'), head: command('head {{n}}') })
+    const cache = createResultCache(dir)
+    await runEvaluation([scripted()], { providers: fakeProviders(server.url), cache })
+    const again = await runEvaluation([scripted()], { providers: fakeProviders(server.url), cache })
+
+    expect(server.requests).toHaveLength(8)
+    expect({ reads: cache.hits + cache.misses, writes: cache.writes }).toEqual({ reads: 0, writes: 0 })
+    expect(again.cached).toBe(0)
+  })
+
+  it('sends the calls the cache lacks in plan order, however its reads finish', async () => {
+    const server = await fakeServer(echo)
+    const disk = createResultCache(dir)
+    // Reads that finish in reverse order: the first call's read comes back last.
+    let pending = 6
+    const slowFirst: ResultCache = {
+      ...disk,
+      get: hash => new Promise(resolve => setTimeout(() => resolve(disk.get(hash)), 10 * pending--)),
+      set: (hash, result) => disk.set(hash, result),
+      flush: () => disk.flush()
+    }
+    await runEvaluation([prompt({ cases: cases(3) })], {
+      providers: fakeProviders(server.url),
+      concurrency: 1,
+      cache: slowFirst
+    })
+    expect(server.requests.map(request => request.messages[0]!.content)).toEqual([
+      'base 1',
+      'base 2',
+      'base 3',
+      'head 1',
+      'head 2',
+      'head 3'
+    ])
+  })
+})
+
+describe('runEvaluation: repeats', () => {
+  it('runs each case n times per side, as separate calls, with the configured temperature', async () => {
+    const server = await fakeServer(echo)
+    const sampled = prompt({
+      repeat: 3,
+      base: { ...version('base {{n}}'), parameters: { temperature: 0.7 } },
+      head: { ...version('head {{n}}'), parameters: { temperature: 0.7 } }
+    })
+    const progress: number[] = []
+    const results = await runEvaluation([sampled], {
+      providers: fakeProviders(server.url),
+      onProgress: (_, total) => progress.push(total)
+    })
+
+    expect(server.requests).toHaveLength(12)
+    expect(new Set(server.requests.map(request => request.body.temperature))).toEqual(new Set([0.7]))
+    expect(results.calls).toBe(12)
+    expect(progress.at(-1)).toBe(12)
+    expect(
+      results.prompts[0]!.head!.map(result => [result.caseId, result.repeat, result.call.output])
+    ).toEqual([
+      ['1', 0, 'head 1'],
+      ['1', 1, 'head 1'],
+      ['1', 2, 'head 1'],
+      ['2', 0, 'head 2'],
+      ['2', 1, 'head 2'],
+      ['2', 2, 'head 2']
+    ])
+  })
+
+  it('leaves the repeat index out when a case runs once', async () => {
+    const server = await fakeServer(echo)
+    const results = await runEvaluation([prompt({ repeat: 1 })], { providers: fakeProviders(server.url) })
+    expect(results.prompts[0]!.head!.map(result => 'repeat' in result)).toEqual([false, false])
+  })
+
+  it('caches each sample on its own, so a larger repeat asks only for the new samples', async () => {
+    const server = await fakeServer(echo)
+    const dir = mkdtempSync(join(tmpdir(), 'promptgate-run-cache-'))
+    try {
+      await runEvaluation([prompt({ repeat: 2 })], {
+        providers: fakeProviders(server.url),
+        cache: createResultCache(dir)
+      })
+      expect(server.requests).toHaveLength(8)
+      server.requests.length = 0
+
+      const results = await runEvaluation([prompt({ repeat: 3 })], {
+        providers: fakeProviders(server.url),
+        cache: createResultCache(dir)
+      })
+      expect(server.requests).toHaveLength(4)
+      expect(results.prompts[0]!.head!.map(result => result.call.cached ?? false)).toEqual([
+        true,
+        true,
+        false,
+        true,
+        true,
+        false
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('judges each sample on its own', async () => {
+    const server = await fakeServer({ respond: ({ model }) => (model === 'judge' ? 'yes' : 'same answer') })
+    await runEvaluation([prompt({ repeat: 2, cases: cases(1, [{ type: 'judge' }]) })], {
+      providers: fakeProviders(server.url),
+      defaultGrader: { id: 'openai:judge' }
+    })
+    // Both sides gave the same answer: one judge call per sample, shared by the sides.
+    expect(server.requests.filter(request => request.model === 'judge')).toHaveLength(2)
+  })
+
+  it.each([0, -1, 1.5])('refuses repeat %p before any call', async repeat => {
+    const server = await fakeServer(echo)
+    await expect(
+      runEvaluation([prompt({ repeat })], { providers: fakeProviders(server.url) })
+    ).rejects.toThrow(UserError)
+    expect(server.requests).toHaveLength(0)
+  })
+})
+
+describe('runEvaluation: faults', () => {
+  it('counts the cases whose call failed, and keeps every other result', async () => {
+    const attempts = new Map<string, number>()
+    const server = await fakeServer({
+      respond: ({ messages }) => {
+        const text = messages[0]!.content
+        attempts.set(text, (attempts.get(text) ?? 0) + 1)
+        if (text === 'base 1' || text === 'head 3') return { status: 503, headers: { 'retry-after-ms': '1' } }
+        // The first attempt of every other call is rate limited; the retry succeeds.
+        return attempts.get(text) === 1 ? { status: 429, headers: { 'retry-after-ms': '1' } } : text
+      }
+    })
+    const results = await runEvaluation([prompt({ cases: cases(3, [{ type: 'contains', value: '' }]) })], {
+      providers: fakeProviders(server.url, 2)
+    })
+
+    expect(results.errors).toBe(2)
+    const outcome = (side: 'base' | 'head') =>
+      results.prompts[0]![side]!.map(result => result.call.error ?? result.call.output)
+    expect(outcome('base')).toEqual([expect.stringContaining('503'), 'base 2', 'base 3'])
+    expect(outcome('head')).toEqual(['head 1', 'head 2', expect.stringContaining('503')])
+  })
+
+  it('takes up no case after a configuration error stopped the run', async () => {
+    const server = await fakeServer(echo)
+    runAssertions.mockImplementation(async (specs, context) => {
+      if (context.output === 'base 1') throw new UserError('unknown assertion type "contians"')
+      return fakeAssertions(specs, context)
+    })
+    let progress = 0
+    await expect(
+      runEvaluation([prompt({ cases: cases(20) })], {
+        providers: fakeProviders(server.url),
+        concurrency: 1,
+        onProgress: () => (progress += 1)
+      })
+    ).rejects.toThrow('contians')
+    const [made, reported] = [server.requests.length, progress]
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect([server.requests.length, progress]).toEqual([made, reported])
+    expect(made).toBeLessThanOrEqual(2)
+  })
+})
+
+describe('runEvaluation: throughput', () => {
+  /** Blocks the thread, as an edit distance over long outputs does. */
+  function busy(ms: number): void {
+    const until = performance.now() + ms
+    while (performance.now() < until) {
+      // spin
+    }
+  }
+
+  it('sends the next requests before checking the outputs that came back together', async () => {
+    const server = await fakeServer({ latencyMs: 30 })
+    runAssertions.mockImplementation(async (specs, context) => {
+      busy(25)
+      return fakeAssertions(specs, context)
+    })
+    const concurrency = 12
+    await runEvaluation([prompt({ base: undefined, status: 'added', cases: cases(2 * concurrency) })], {
+      providers: fakeProviders(server.url),
+      concurrency
+    })
+
+    const arrivals = server.requests.map(request => request.receivedAt)
+    const secondWave = arrivals[concurrency]! - arrivals[0]!
+    // Checking the first wave takes 12 x 25 ms; the second wave must not wait for all of it (it does
+    // when every output is checked as soon as it arrives: 30 + 300 ms and more).
+    expect(secondWave).toBeLessThan(concurrency * 25)
+  })
+
+  it('keeps a bounded window of cases in progress, four per slot', async () => {
+    const server = await fakeServer(echo)
+    let checking = 0
+    let most = 0
+    const release: Array<() => void> = []
+    runAssertions.mockImplementation(async (specs, context) => {
+      checking += 1
+      most = Math.max(most, checking)
+      await new Promise<void>(resolve => release.push(resolve))
+      checking -= 1
+      return fakeAssertions(specs, context)
+    })
+    const run = runEvaluation([prompt({ cases: cases(20) })], {
+      providers: fakeProviders(server.url),
+      concurrency: 2
+    })
+    // Let every case that may start get answered, then let the checks finish one by one.
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(server.requests).toHaveLength(8)
+    while (release.length > 0 || checking > 0) {
+      release.shift()?.()
+      await new Promise(resolve => setTimeout(resolve, 5))
+    }
+    const results = await run
+    expect(most).toBe(8)
+    expect(results.prompts[0]!.head).toHaveLength(20)
   })
 })
