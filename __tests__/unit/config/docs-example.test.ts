@@ -3,16 +3,16 @@ import { readFile } from 'node:fs/promises'
 import { loadConfig } from '../../../src/config/load.js'
 import { configuredThresholds } from '../../../src/suites/thresholds.js'
 
-/** The first ```yaml block under a heading of docs/config.md. */
+/** The first ```yaml block under a heading of the README. */
 async function example(heading: string): Promise<string> {
-  const text = await readFile(new URL('../../../docs/config.md', import.meta.url), 'utf8')
+  const text = await readFile(new URL('../../../README.md', import.meta.url), 'utf8')
   const section = text.slice(text.indexOf(heading))
   const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1]
   if (!block) throw new Error(`no yaml block under ${heading}`)
   return block
 }
 
-describe('docs/config.md', () => {
+describe('the README config section', () => {
   it('shows a complete example that loads, with every documented top-level key', async () => {
     const config = loadConfig(await example('### A complete example'), '.github/promptgate.yml', {
       LLM_BASE_URL: 'http://localhost:4000',
