@@ -99,6 +99,7 @@ export async function run(): Promise<void> {
     const outcome = await runPipeline({
       source,
       configPath: inputs.configPath,
+      trustedConfigOnly: event.name === 'pull_request_target',
       cache: cache?.results,
       providers: config =>
         createProviderRegistry({

@@ -37,6 +37,8 @@ export interface PipelineOptions {
   providers: ProviderRegistry | ((config: Config | undefined) => ProviderRegistry)
   /** The config file's repository path (default `.github/promptgate.yml`); read at both refs. */
   configPath?: string
+  /** Read the config only at the base ref (see CollectOptions). */
+  trustedConfigOnly?: boolean
   /** For `${NAME}` in the config (default `process.env`). */
   env?: Record<string, string | undefined>
   /** Model calls in flight at once; default the config's `concurrency`, else 8. */
@@ -65,6 +67,12 @@ export interface PipelineOutcome {
 
 export interface CollectOptions {
   configPath?: string
+  /**
+   * Read the config only at the base ref. Under `pull_request_target` the run holds secrets,
+   * and a config from the pull request could name a `command:` to run or a `base_url` to send
+   * an API key to; the base branch's config is the maintainers'.
+   */
+  trustedConfigOnly?: boolean
   env?: Record<string, string | undefined>
   debug?: (message: string) => void
 }
@@ -90,8 +98,13 @@ async function readConfigs(
   source: ChangeSource,
   path: string,
   env: Record<string, string | undefined>,
-  debug: (message: string) => void
+  debug: (message: string) => void,
+  trustedConfigOnly: boolean
 ): Promise<Configs> {
+  if (trustedConfigOnly) {
+    const base = await readConfig(file => source.read(source.baseRef, file), path, env)
+    return base ? { head: base, base } : {}
+  }
   const head = await readConfig(file => source.read(source.headRef, file), path, env)
   if (!head) return {}
   try {
@@ -146,7 +159,8 @@ export async function collectPromptsUnderTest(
     source,
     repositoryPath(options.configPath ?? DEFAULT_CONFIG_PATH),
     options.env ?? process.env,
-    debug
+    debug,
+    options.trustedConfigOnly ?? false
   )
 
   const prompts: ScopedPrompt[] = []
