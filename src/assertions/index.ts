@@ -3,6 +3,8 @@ import { closestMatch } from '../prompts/did-you-mean.js'
 import { deterministicHandlers, handlersApplyingThreshold } from './deterministic/index.js'
 import { ghString } from './gh-string.js'
 import { llmChoice } from './llm-choice.js'
+import { llmRubric } from './llm-rubric.js'
+import { similar } from './similar.js'
 import type {
   AssertionContext,
   AssertionHandler,
@@ -23,7 +25,10 @@ interface RegisteredHandler {
 
 const ownHandlers: Record<string, RegisteredHandler> = {
   'gh-string': { handle: ghString, scoreThreshold: true },
-  'llm-choice': { handle: llmChoice, scoreThreshold: true }
+  'llm-choice': { handle: llmChoice, scoreThreshold: true },
+  // Both read `threshold` themselves: llm-rubric also needs the judge's verdict, similar has a default.
+  'llm-rubric': { handle: llmRubric, scoreThreshold: false },
+  similar: { handle: similar, scoreThreshold: false }
 }
 
 const NEGATION = 'not-'

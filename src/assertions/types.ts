@@ -34,6 +34,12 @@ export interface AssertionResult extends AssertionOutcome {
 /** Asks a model for a judgement; goes through the run's shared scheduler, cache and retries. */
 export type Judge = (request: { messages: ChatMessage[]; provider?: ProviderRef }) => Promise<string>
 
+/**
+ * One embedding vector per text, in order; through the run's shared scheduler and cache. Rejects with a
+ * UserError when the provider has no embeddings API.
+ */
+export type Embed = (request: { texts: string[]; provider?: ProviderRef }) => Promise<number[][]>
+
 export interface AssertionContext {
   output: string
   vars: Record<string, unknown>
@@ -42,6 +48,8 @@ export interface AssertionContext {
   latencyMs?: number
   cost?: number
   judge: Judge
+  /** Absent where no run provides one (then `similar` asks for an embedding provider). */
+  embed?: Embed
   /** File the assertion came from, for error messages. */
   source?: string
 }

@@ -1,6 +1,6 @@
 import { runAssertions } from '../assertions/index.js'
-import type { Judge } from '../assertions/types.js'
-import { errorMessage, isUserError } from '../errors.js'
+import type { Embed, Judge } from '../assertions/types.js'
+import { errorMessage, isUserError, UserError } from '../errors.js'
 import type { ProviderRef } from '../prompts/types.js'
 import type { CompletionRequest, Provider } from '../providers/types.js'
 import type { ResultCache } from './cache.js'
@@ -96,6 +96,7 @@ async function evaluateCase(planned: PlannedCall, context: RunContext): Promise<
   if (call.error !== undefined) return summarize(call, [])
 
   const graderFallback = prompt.grader ?? context.defaultGrader ?? planned.provider
+  const source = testCase.source?.file ?? planned.path
   // Checking can take milliseconds of CPU (edit distances, schemas); requests waiting for a slot go first.
   await context.lane.turn()
   try {
@@ -106,7 +107,8 @@ async function evaluateCase(planned: PlannedCall, context: RunContext): Promise<
       latencyMs: call.latencyMs,
       cost: call.cost,
       judge: createJudge(context.calls, graderFallback, planned.repeat),
-      source: testCase.source?.file ?? planned.path
+      embed: createEmbed(context.calls, graderFallback, source),
+      source
     })
     return summarize(call, assertions)
   } catch (error) {
@@ -126,6 +128,23 @@ function createJudge(calls: CallMaker, fallback: ProviderRef, repeat: number): J
     const result = await calls.call(hashCall(ref, request, repeat), ref, request)
     if (result.error !== undefined) throw new Error(`the judge ${ref.id} failed: ${result.error}`)
     return result.output
+  }
+}
+
+/**
+ * Embeddings share the run's scheduler and cache too, one request per distinct text, so a reference value
+ * is embedded once for both sides and every case that uses it.
+ */
+function createEmbed(calls: CallMaker, fallback: ProviderRef, source: string): Embed {
+  return async ({ texts, provider }) => {
+    const ref = provider ?? fallback
+    try {
+      return await Promise.all(texts.map(text => calls.embed(ref, text)))
+    } catch (error) {
+      if (isUserError(error) && error.file === undefined) throw new UserError(error.message, { file: source })
+      if (isUserError(error)) throw error
+      throw new Error(`the embeddings of ${ref.id} failed: ${errorMessage(error)}`)
+    }
   }
 }
 

@@ -15,6 +15,7 @@ export function withCost(provider: Provider, price: ModelPrice | undefined): Pro
   if (!price) return provider
   return {
     ref: provider.ref,
+    ...(provider.embed ? { embed: provider.embed.bind(provider) } : {}),
     async complete(request, signal) {
       const completion = await provider.complete(request, signal)
       if (completion.cost !== undefined) return completion

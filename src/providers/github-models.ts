@@ -5,7 +5,10 @@ import type { Provider, ProviderEnvironment } from './types.js'
 
 const PERMISSION_HINT = 'Check that the workflow has "permissions: models: read" or set models-token.'
 
-/** `github:<publisher>/<model>` on GitHub Models, which speaks OpenAI's chat-completions API. */
+/**
+ * `github:<publisher>/<model>` on GitHub Models, which speaks OpenAI's chat-completions and embeddings APIs
+ * (`github:openai/text-embedding-3-small` embeds for `similar`).
+ */
 export function createGitHubModelsProvider(
   ref: ProviderRef,
   model: string,

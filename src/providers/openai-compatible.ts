@@ -1,10 +1,10 @@
 import OpenAI from 'openai'
 import type { CompletionUsage } from 'openai/resources/completions'
 import type { ProviderRef } from '../prompts/types.js'
-import { createAttemptRecorder } from './attempts.js'
+import { createAttemptRecorder, type AttemptRecorder } from './attempts.js'
 import { toChatCompletionParams } from './chat-request.js'
 import { describeProviderError } from './describe-error.js'
-import type { Completion, CompletionRequest, Provider, TokenUsage } from './types.js'
+import type { Completion, CompletionRequest, Embeddings, Provider, TokenUsage } from './types.js'
 
 export interface OpenAICompatibleOptions {
   baseURL: string
@@ -30,6 +30,19 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
     project: null
   })
 
+  async function describeFailure(error: unknown, attempts: AttemptRecorder): Promise<Error> {
+    return describeProviderError(error, {
+      providerId: ref.id,
+      baseURL: options.baseURL,
+      model: options.model,
+      timeoutMs: options.timeoutMs,
+      attempts: attempts.count,
+      responseText: await attempts.lastErrorText(),
+      apiKey: options.apiKey,
+      authHint: options.authHint
+    })
+  }
+
   async function complete(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
     const attempts = createAttemptRecorder()
     const body = toChatCompletionParams(options.model, request)
@@ -39,16 +52,7 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
         .withOptions({ fetch: attempts.fetch })
         .chat.completions.create(body, { signal })
     } catch (error) {
-      throw describeProviderError(error, {
-        providerId: ref.id,
-        baseURL: options.baseURL,
-        model: options.model,
-        timeoutMs: options.timeoutMs,
-        attempts: attempts.count,
-        responseText: await attempts.lastErrorText(),
-        apiKey: options.apiKey,
-        authHint: options.authHint
-      })
+      throw await describeFailure(error, attempts)
     }
     const latencyMs = attempts.msSinceLastAttempt()
 
@@ -57,7 +61,56 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
     return { output, latencyMs, tokens: toTokenUsage(completion.usage) }
   }
 
-  return { ref, complete }
+  async function embed(texts: string[], signal?: AbortSignal): Promise<Embeddings> {
+    if (texts.length === 0) return { vectors: [] }
+    const attempts = createAttemptRecorder()
+    let response: OpenAI.CreateEmbeddingResponse
+    try {
+      response = await client
+        .withOptions({ fetch: attempts.fetch })
+        // Floats, not the SDK's default base64, which some OpenAI-compatible servers don't implement.
+        .embeddings.create({ model: options.model, input: texts, encoding_format: 'float' }, { signal })
+    } catch (error) {
+      throw await describeFailure(error, attempts)
+    }
+    const vectors = embeddingVectors(ref.id, response, texts.length)
+    const tokens = response.usage?.prompt_tokens
+    return typeof tokens === 'number' ? { vectors, tokens } : { vectors }
+  }
+
+  return { ref, complete, embed }
+}
+
+/** The vectors in input order (the API gives each one's index), checked to be one list of numbers per text. */
+function embeddingVectors(
+  providerId: string,
+  response: OpenAI.CreateEmbeddingResponse,
+  expected: number
+): number[][] {
+  const data: unknown = response?.data
+  const vectors: number[][] = []
+  if (Array.isArray(data)) {
+    data.forEach((item: unknown, position) => {
+      const { index, embedding } = (typeof item === 'object' && item !== null ? item : {}) as Record<
+        string,
+        unknown
+      >
+      const at = typeof index === 'number' ? index : position
+      if (Array.isArray(embedding) && embedding.every(value => typeof value === 'number')) {
+        vectors[at] = embedding as number[]
+      }
+    })
+  }
+  // A loop, not `every`, which would skip the holes an index past the end leaves.
+  let complete = vectors.length === expected
+  for (let at = 0; complete && at < expected; at++) complete = (vectors[at]?.length ?? 0) > 0
+  if (!complete) {
+    throw new Error(
+      `${providerId} returned no usable embeddings: expected ${expected} vector${expected === 1 ? '' : 's'} ` +
+        'of numbers in "data"; is the model an embedding model?'
+    )
+  }
+  return vectors
 }
 
 function noContentMessage(providerId: string, completion: OpenAI.ChatCompletion): string {

@@ -70,14 +70,26 @@ export function createRateLimiter({ limit, windowMs = MINUTE_MS }: RateLimiterOp
 
 /** The provider, with every call waiting for the limiter first. */
 export function withRateLimit(provider: Provider, limiter: RateLimiter): Provider {
+  const acquire = async (signal?: AbortSignal) => {
+    try {
+      await limiter.acquire(signal)
+    } catch {
+      throw new Error(`${provider.ref.id}: the request was cancelled.`)
+    }
+  }
+  const embed = provider.embed?.bind(provider)
   return {
     ref: provider.ref,
+    ...(embed
+      ? {
+          async embed(texts: string[], signal?: AbortSignal) {
+            await acquire(signal)
+            return embed(texts, signal)
+          }
+        }
+      : {}),
     async complete(request, signal) {
-      try {
-        await limiter.acquire(signal)
-      } catch {
-        throw new Error(`${provider.ref.id}: the request was cancelled.`)
-      }
+      await acquire(signal)
       return provider.complete(request, signal)
     }
   }

@@ -26,6 +26,17 @@ export interface Provider {
   readonly ref: ProviderRef
   /** Resolves with the model's answer; rejects with an Error whose message is safe to show. */
   complete(request: CompletionRequest, signal?: AbortSignal): Promise<Completion>
+  /**
+   * One vector per text, in order; only providers whose API has embeddings (OpenAI-compatible ones).
+   * Rejects like `complete`.
+   */
+  embed?(texts: string[], signal?: AbortSignal): Promise<Embeddings>
+}
+
+export interface Embeddings {
+  vectors: number[][]
+  /** Input tokens, when the server reports them. */
+  tokens?: number
 }
 
 /** What providers read from the outside world; injected so tests and the CLI can differ. */

@@ -14,6 +14,7 @@ import {
   type AnthropicOptions
 } from '../../../src/providers/anthropic.js'
 import type { CompletionRequest } from '../../../src/providers/types.js'
+import { failureOf } from '../../helpers/failure-of.js'
 
 const API_KEY = 'sk-ant-test-SECRET-0123456789'
 const MODEL = 'claude-sonnet-4-6'
@@ -36,15 +37,6 @@ async function providerAgainst(fakeOptions: FakeAnthropicOptions, options: Parti
     maxRetries: 0,
     ...options
   })
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
 }
 
 describe('anthropic provider: requests', () => {
@@ -116,6 +108,20 @@ describe('anthropic provider: requests', () => {
 })
 
 describe('anthropic provider: answers', () => {
+  /** A hand-made 200 Messages API answer: `fields` over an `end_turn` message from MODEL. */
+  const message = (fields: { content: unknown[]; usage: Record<string, number>; stop_reason?: string }) => ({
+    status: 200,
+    body: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: MODEL,
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      ...fields
+    }
+  })
+
   it('returns usage as tokens and a measured latency', async () => {
     const provider = await providerAgainst({ respond: () => 'one two three', latencyMs: 120 })
     const completion = await provider.complete({ ...hello, messages: [{ role: 'user', content: 'a b' }] })
@@ -126,24 +132,16 @@ describe('anthropic provider: answers', () => {
 
   it('counts cache reads and writes as prompt tokens', async () => {
     const provider = await providerAgainst({
-      respond: () => ({
-        status: 200,
-        body: {
-          id: 'msg_1',
-          type: 'message',
-          role: 'assistant',
-          model: MODEL,
+      respond: () =>
+        message({
           content: [{ type: 'text', text: 'ok' }],
-          stop_reason: 'end_turn',
-          stop_sequence: null,
           usage: {
             input_tokens: 10,
             output_tokens: 4,
             cache_creation_input_tokens: 100,
             cache_read_input_tokens: 1000
           }
-        }
-      })
+        })
     })
     const completion = await provider.complete(hello)
     expect(completion.tokens).toEqual({ prompt: 1110, completion: 4, total: 1114 })
@@ -151,42 +149,23 @@ describe('anthropic provider: answers', () => {
 
   it('joins the text blocks and skips the others (thinking)', async () => {
     const provider = await providerAgainst({
-      respond: () => ({
-        status: 200,
-        body: {
-          id: 'msg_1',
-          type: 'message',
-          role: 'assistant',
-          model: MODEL,
+      respond: () =>
+        message({
           content: [
             { type: 'thinking', thinking: 'hmm', signature: 'sig' },
             { type: 'text', text: 'Part one, ' },
             { type: 'text', text: 'part two.' }
           ],
-          stop_reason: 'end_turn',
-          stop_sequence: null,
           usage: { input_tokens: 1, output_tokens: 5 }
-        }
-      })
+        })
     })
     await expect(provider.complete(hello)).resolves.toMatchObject({ output: 'Part one, part two.' })
   })
 
   it('fails clearly when the answer has no text', async () => {
     const provider = await providerAgainst({
-      respond: () => ({
-        status: 200,
-        body: {
-          id: 'msg_1',
-          type: 'message',
-          role: 'assistant',
-          model: MODEL,
-          content: [],
-          stop_reason: 'refusal',
-          stop_sequence: null,
-          usage: { input_tokens: 3, output_tokens: 0 }
-        }
-      })
+      respond: () =>
+        message({ content: [], stop_reason: 'refusal', usage: { input_tokens: 3, output_tokens: 0 } })
     })
     const error = await failureOf(provider.complete(hello))
     expect(error.message).toBe(`anthropic:${MODEL} returned no text (stop_reason refusal).`)

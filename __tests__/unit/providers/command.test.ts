@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { UserError } from '../../../src/errors.js'
 import { createCommandProvider, type CommandOptions } from '../../../src/providers/command.js'
 import type { CompletionRequest } from '../../../src/providers/types.js'
+import { failureOf } from '../../helpers/failure-of.js'
 
 const hello: CompletionRequest = { messages: [{ role: 'user', content: 'say hello' }], parameters: {} }
 
@@ -64,15 +65,6 @@ function provider(command: string, options: Partial<CommandOptions> = {}) {
     timeoutMs: 10_000,
     ...options
   })
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
 }
 
 describe('command provider: protocol', () => {

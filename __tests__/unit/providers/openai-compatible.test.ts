@@ -5,6 +5,7 @@ import {
   type OpenAICompatibleOptions
 } from '../../../src/providers/openai-compatible.js'
 import type { CompletionRequest } from '../../../src/providers/types.js'
+import { failureOf } from '../../helpers/failure-of.js'
 
 const API_KEY = 'sk-test-SECRET-0123456789'
 const ref = { id: 'openai:gpt-4o-mini' }
@@ -29,15 +30,6 @@ async function providerAgainst(
     maxRetries: 0,
     ...options
   })
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
 }
 
 describe('openai-compatible provider: requests', () => {

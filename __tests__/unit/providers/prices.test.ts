@@ -108,4 +108,16 @@ describe('checkedPrice', () => {
     expect(() => checkedPrice('openai:x', price as never)).toThrow(UserError)
     expect(() => checkedPrice('openai:x', price as never)).toThrow(`the price of openai:x needs ${field}`)
   })
+
+  it('keeps the embeddings of the provider', async () => {
+    const provider = withCost(
+      {
+        ref: { id: 'openai:text-embedding-3-small' },
+        complete: async () => ({ output: 'x', latencyMs: 1 }),
+        embed: async () => ({ vectors: [[0.5]] })
+      },
+      { inputPerMillion: 2, outputPerMillion: 8 }
+    )
+    await expect(provider.embed?.(['a'])).resolves.toEqual({ vectors: [[0.5]] })
+  })
 })

@@ -121,6 +121,23 @@ describe('withRateLimit', () => {
   })
 })
 
+describe('withRateLimit on a provider with embeddings', () => {
+  it('keeps embed, and embeddings wait their turn like completions', async () => {
+    jest.useFakeTimers({ now: 0 })
+    const embedding: Provider = {
+      ref: { id: 'openai:text-embedding-3-small' },
+      complete: async () => ({ output: 'ok', latencyMs: 1 }),
+      embed: async texts => ({ vectors: texts.map(() => [1, 0]) })
+    }
+    const limited = withRateLimit(embedding, createRateLimiter({ limit: 1 }))
+    await expect(limited.embed?.(['a'])).resolves.toEqual({ vectors: [[1, 0]] })
+    const second = limited.embed?.(['b']) as Promise<unknown>
+    expect(await stateOf(second)).toBe('pending')
+    await jest.advanceTimersByTimeAsync(60_000)
+    await expect(second).resolves.toEqual({ vectors: [[1, 0]] })
+  })
+})
+
 describe('perMinuteLimiter', () => {
   it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, '10'])('rejects %p', value => {
     expect(() => perMinuteLimiter('openai:m', value)).toThrow(UserError)
