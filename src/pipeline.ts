@@ -1,3 +1,4 @@
+import { checkAssertionTypes } from './assertions/index.js'
 import { changedGitHubModelsPrompts } from './changes/discover.js'
 import type { ChangeSource } from './changes/types.js'
 import { compareResults } from './compare/compare.js'
@@ -207,6 +208,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
   const collected = await collectPromptsUnderTest(options.source, options)
   const prompts = collected.prompts.map(scoped => scoped.prompt)
   const runnable = prompts.filter(prompt => prompt.head)
+  for (const prompt of runnable) {
+    for (const testCase of prompt.cases) {
+      checkAssertionTypes(testCase.assert, testCase.source ?? { file: prompt.path })
+    }
+  }
   if (runnable.length > 0) {
     await options.onPlanned?.({
       prompts: runnable.length,

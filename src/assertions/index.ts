@@ -38,6 +38,22 @@ export function knownAssertionTypes(): string[] {
   return [...new Set([...Object.keys(deterministicHandlers), ...Object.keys(ownHandlers)])].sort()
 }
 
+/**
+ * Fails on an unknown assertion type before any model call is made, at the line that names it,
+ * rather than after the run has paid for every output.
+ */
+export function checkAssertionTypes(specs: AssertionSpec[], where: { file: string; line?: number }): void {
+  for (const spec of specs) {
+    try {
+      resolveHandler(spec.type, where.file)
+    } catch (error) {
+      if (error instanceof UserError)
+        throw new UserError(error.message, { file: where.file, line: where.line })
+      throw error
+    }
+  }
+}
+
 /** Runs a case's assertions concurrently (judges share the run's scheduler) and keeps their order. */
 export function runAssertions(specs: AssertionSpec[], context: AssertionContext): Promise<AssertionResult[]> {
   return Promise.all(specs.map(spec => runAssertion(spec, context)))

@@ -105,4 +105,21 @@ describe('runPipeline with a config', () => {
     ).rejects.toMatchObject({ file: CONFIG, line: 1, column: 10 })
     expect(providers.calls).toEqual([])
   })
+
+  it('fails on an unknown assertion type at its line, before any model call', async () => {
+    const providers = fakeProviders(labeller)
+    const head = {
+      ...tree('good'),
+      'prompts/triage.md': 'Label it: {{title}}',
+      [CONFIG]: config('good').replace('type: equals', 'type: equalz')
+    }
+    const run = runPipeline({
+      source: memorySource(tree('good'), head),
+      providers: providers.registry,
+      env: {}
+    })
+    await expect(run).rejects.toThrow('unknown assertion type "equalz"; did you mean "equals"?')
+    await expect(run).rejects.toMatchObject({ file: CONFIG })
+    expect(providers.calls).toEqual([])
+  })
 })
