@@ -6,6 +6,7 @@
 import { createServer } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { chatCompletionBody, countWords } from '../examples/chat-completion.mjs'
 
 /** A seeded PRNG (mulberry32), so a run's faults fall on the same requests every time. */
 function random(seed) {
@@ -16,23 +17,6 @@ function random(seed) {
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function completion(model, content, promptText) {
-  const promptTokens = promptText.split(/\s+/).filter(Boolean).length
-  const completionTokens = content.split(/\s+/).filter(Boolean).length
-  return {
-    id: 'chatcmpl-bench',
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: {
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      total_tokens: promptTokens + completionTokens
-    }
   }
 }
 
@@ -77,9 +61,14 @@ export async function startFakeModelServer(options = {}) {
         stats.completions += 1
         const messages = Array.isArray(body.messages) ? body.messages : []
         const text = messages.filter(message => message.role === 'user').at(-1)?.content ?? ''
-        const promptText = messages.map(message => message.content).join(' ')
+        const completion = chatCompletionBody({
+          id: 'chatcmpl-bench',
+          model: String(body.model ?? ''),
+          content: String(text),
+          promptTokens: countWords(messages.map(message => message.content).join(' '))
+        })
         response.writeHead(200, { 'content-type': 'application/json' })
-        response.end(JSON.stringify(completion(String(body.model ?? ''), String(text), promptText)))
+        response.end(JSON.stringify(completion))
       }, latencyMs)
     })
   })

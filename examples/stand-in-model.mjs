@@ -5,6 +5,7 @@
 // how a real model drifts when a prompt edit drops that instruction.
 import { createServer } from 'node:http'
 import { pathToFileURL } from 'node:url'
+import { chatCompletionBody } from './chat-completion.mjs'
 
 const POSITIVE = ['love', 'great', 'excellent', 'fast', 'perfect', 'happy', 'recommend', 'works']
 const NEGATIVE = ['broke', 'refund', 'slow', 'terrible', 'disappointed', 'never', 'worst', 'late']
@@ -26,23 +27,6 @@ export function answer(messages) {
   return `The customer seems ${sentiment} about the product.`
 }
 
-function completion(model, content) {
-  const promptTokens = 40
-  const completionTokens = content.split(/\s+/).length
-  return {
-    id: `chatcmpl-standin-${Date.now()}`,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: {
-      prompt_tokens: promptTokens,
-      completion_tokens: completionTokens,
-      total_tokens: promptTokens + completionTokens
-    }
-  }
-}
-
 export function startStandInModel({ port = 0 } = {}) {
   const server = createServer((request, response) => {
     let body = ''
@@ -58,8 +42,15 @@ export function startStandInModel({ port = 0 } = {}) {
         return
       }
       const { model = 'stand-in', messages = [] } = JSON.parse(body || '{}')
+      // A flat 40 prompt tokens per call, whatever the prompt.
+      const completion = chatCompletionBody({
+        id: `chatcmpl-standin-${Date.now()}`,
+        model,
+        content: answer(messages),
+        promptTokens: 40
+      })
       response.writeHead(200, { 'content-type': 'application/json' })
-      response.end(JSON.stringify(completion(model, answer(messages))))
+      response.end(JSON.stringify(completion))
     })
   })
   return new Promise(resolve => {

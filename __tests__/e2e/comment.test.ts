@@ -6,15 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { startFakeGitHub } from '../helpers/fake-github.js'
-import { startFakeOpenAI } from '../helpers/fake-openai.js'
-import { createTwoCommitRepo, type TwoCommitRepo } from '../helpers/git-repo.js'
-import { pullRequestPayload } from '../helpers/payloads.js'
-import { runAction, type ActionRun } from '../helpers/run-action.js'
+import type { ActionRun } from '../helpers/run-action.js'
+import { closeWorlds, startWorld, STICKY_MARKER, type World } from '../helpers/world.js'
 import { detailsBalanced, mentions, renderHtml, tagNames, textOutsideCode } from '../unit/report/html.js'
 
 const TOKEN = 'ghs_e2eHostileToken0123456789'
-const MARKER = '<!-- promptgate:sticky-comment -->'
 const PROMPT = 'prompts/hostile.prompt.yml'
 const RUN_URL = 'https://github.com/Codertocat/Hello-World/actions/runs/4242'
 const ROWS = 3_000
@@ -84,42 +80,20 @@ function model(request: { messages: { role: string; content: string }[] }): stri
   return `ACCEPTED\n${user}\n${HOSTILE[(index + 5) % HOSTILE.length]} | @octocat`
 }
 
-let repo: TwoCommitRepo
-let github: Awaited<ReturnType<typeof startFakeGitHub>>
-let openai: Awaited<ReturnType<typeof startFakeOpenAI>>
+let w: World
 let run: ActionRun
 let comment: string
 let elapsedMs: number
 
 beforeAll(async () => {
-  repo = createTwoCommitRepo({ [PROMPT]: BASE }, { [PROMPT]: HEAD })
-  github = await startFakeGitHub({
-    owner: 'Codertocat',
-    repo: 'Hello-World',
-    number: 2,
-    files: repo.changedFiles(),
-    contents: repo.contents(),
-    labels: [],
-    token: TOKEN
-  })
-  openai = await startFakeOpenAI({ respond: model })
+  w = await startWorld({ [PROMPT]: BASE }, { [PROMPT]: HEAD }, { token: TOKEN, respond: model })
   const started = Date.now()
-  run = await runAction({
-    payload: pullRequestPayload('opened', repo.baseSha, repo.headSha),
-    workspace: repo.dir,
-    githubApiUrl: github.url,
-    modelsEndpoint: openai.url,
-    token: TOKEN
-  })
+  run = await w.run()
   elapsedMs = Date.now() - started
-  comment = github.state.comments.find(item => item.body.includes(MARKER))?.body ?? ''
+  comment = w.stickyComments()[0]?.body ?? ''
 }, 60_000)
 
-afterAll(async () => {
-  await github?.close()
-  await openai?.close()
-  repo?.remove()
-})
+afterAll(closeWorlds)
 
 /** Everything a rendered report must not contain, whatever the model said. */
 function expectInert(markdown: string): void {
@@ -143,14 +117,14 @@ function expectInert(markdown: string): void {
 describe('the comment on a pull request whose outputs and test data are hostile', () => {
   it('runs within the time budget and gates the regression', () => {
     expect(elapsedMs).toBeLessThan(20_000)
-    expect(openai.requests).toHaveLength(2 * ROWS)
+    expect(w.model.requests).toHaveLength(2 * ROWS)
     expect(run.exitCode).toBe(1)
     expect(run.outputs.verdict).toBe('regressed')
-    expect(github.unhandled()).toEqual([])
+    expect(w.github.unhandled()).toEqual([])
   })
 
   it('posts one comment within GitHub limit, with the verdict first and regressed rows before the others', () => {
-    expect(github.state.comments.filter(item => item.body.includes(MARKER))).toHaveLength(1)
+    expect(w.stickyComments()).toHaveLength(1)
     expect(comment.length).toBeGreaterThan(30_000)
     expect(comment.length).toBeLessThanOrEqual(65_536)
     expect(comment.split('\n').slice(0, 4).join('\n')).toMatch(/\[!CAUTION\][\s\S]*promptgate: regression/)
@@ -178,7 +152,7 @@ describe('the comment on a pull request whose outputs and test data are hostile'
     const bytes = Buffer.byteLength(run.summary, 'utf8')
     expect(bytes).toBeGreaterThan(Buffer.byteLength(comment, 'utf8'))
     expect(bytes).toBeLessThanOrEqual(1024 * 1024)
-    expect(run.summary).not.toContain(MARKER)
+    expect(run.summary).not.toContain(STICKY_MARKER)
     const rows = (text: string) => text.match(/^\*\*❌ Regressed\*\*/gmu)?.length ?? 0
     expect(rows(run.summary)).toBeGreaterThan(rows(comment))
     expectInert(run.summary)

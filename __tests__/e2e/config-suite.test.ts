@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { startFakeGitHub } from '../helpers/fake-github.js'
-import { startFakeOpenAI, type FakeRequest } from '../helpers/fake-openai.js'
-import { createTwoCommitRepo, type Tree } from '../helpers/git-repo.js'
-import { pullRequestPayload } from '../helpers/payloads.js'
-import { runAction, type ActionRun } from '../helpers/run-action.js'
+import type { FakeRequest } from '../helpers/fake-openai.js'
+import type { Tree } from '../helpers/git-repo.js'
+import { closeWorlds, startWorld, type World } from '../helpers/world.js'
 
 const TOKEN = 'ghs_e2eConfigToken0123456789'
 const LLM_KEY = 'sk-e2e-config-suite-key-0123456789'
-const MARKER = '<!-- promptgate:sticky-comment -->'
 const CONFIG = '.github/promptgate.yml'
 const PROMPT = 'prompts/triage.md'
 const GOLDEN = 'evals/triage.jsonl'
@@ -61,43 +58,21 @@ function labeller(request: FakeRequest): string {
   return /one word/.test(text) ? label : `The label is ${label}.`
 }
 
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.()
-})
+afterEach(closeWorlds)
 
 async function world(base: Tree, head: Tree) {
-  const repo = createTwoCommitRepo(base, head)
-  const github = await startFakeGitHub({
-    owner: 'Codertocat',
-    repo: 'Hello-World',
-    number: 2,
-    files: repo.changedFiles(),
-    contents: repo.contents(),
-    labels: [],
-    token: TOKEN
-  })
-  const model = await startFakeOpenAI({ respond: labeller })
-  cleanups.push(
-    () => repo.remove(),
-    () => github.close(),
-    () => model.close()
-  )
-  const run = (): Promise<ActionRun> =>
-    runAction({
-      payload: pullRequestPayload('opened', repo.baseSha, repo.headSha),
-      workspace: repo.dir,
-      githubApiUrl: github.url,
+  const w = await startWorld(base, head, { token: TOKEN, respond: labeller })
+  const run = () =>
+    w.run({
       // GitHub Models is not used here: every call must go to the provider the config names.
       modelsEndpoint: 'http://127.0.0.1:9/unused',
-      token: TOKEN,
-      env: { LLM_URL: model.url, LLM_KEY }
+      env: { LLM_URL: w.model.url, LLM_KEY }
     })
-  return { repo, github, model, run }
+  return { ...w, run }
 }
 
-function stickyComment(github: Awaited<ReturnType<typeof startFakeGitHub>>): string {
-  const comments = github.state.comments.filter(comment => comment.body.includes(MARKER))
+function stickyComment(w: World): string {
+  const comments = w.stickyComments()
   expect(comments).toHaveLength(1)
   return comments[0]?.body ?? ''
 }
@@ -124,7 +99,7 @@ describe('the action with a config suite: a markdown template, a JSONL golden se
 
     expect(run.outputs.verdict).toBe('regressed')
     expect(run.exitCode).toBe(1)
-    const body = stickyComment(w.github)
+    const body = stickyComment(w)
     expect(metricRow(body, 'equals')).toContain('❌')
     expect(metricRow(body, 'icontains')).toContain('✅')
     expect(body).toContain(PROMPT)
@@ -156,7 +131,7 @@ describe('the action with a config suite: a markdown template, a JSONL golden se
 
     expect(run.outputs.verdict).toBe('pass')
     expect(run.exitCode).toBe(0)
-    const body = stickyComment(w.github)
+    const body = stickyComment(w)
     expect(body).toContain(PROMPT)
     expect(body).toContain('prompts/second.md')
     expect(body).toContain(`golden set ${GOLDEN} changed`)

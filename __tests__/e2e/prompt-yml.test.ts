@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { startFakeGitHub } from '../helpers/fake-github.js'
-import { startFakeOpenAI } from '../helpers/fake-openai.js'
-import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from '../helpers/git-repo.js'
-import { eventPayload, pullRequestPayload } from '../helpers/payloads.js'
-import { runAction, type ActionRun } from '../helpers/run-action.js'
+import type { Tree } from '../helpers/git-repo.js'
+import { eventPayload } from '../helpers/payloads.js'
+import { closeWorlds, startWorld } from '../helpers/world.js'
 
 const TOKEN = 'ghs_e2eTestToken0123456789'
-const MARKER = '<!-- promptgate:sticky-comment -->'
 const PROMPT = 'prompts/sentiment.prompt.yml'
 
 function promptFile(instruction: string, extra = ''): string {
@@ -44,64 +41,10 @@ function sentimentModel(request: { messages: { role: string; content: string }[]
   return /one word/i.test(text) ? label : `I think the review is ${label}.`
 }
 
-interface World {
-  repo: TwoCommitRepo
-  github: Awaited<ReturnType<typeof startFakeGitHub>>
-  model: Awaited<ReturnType<typeof startFakeOpenAI>>
-  run(options?: {
-    action?: string
-    inputs?: Record<string, string>
-    eventName?: string
-    payload?: unknown
-  }): Promise<ActionRun>
-}
+afterEach(closeWorlds)
 
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.()
-})
-
-async function world(
-  base: Tree,
-  head: Tree,
-  options: { labels?: string[]; readOnly?: boolean } = {}
-): Promise<World> {
-  const repo = createTwoCommitRepo(base, head)
-  const github = await startFakeGitHub({
-    owner: 'Codertocat',
-    repo: 'Hello-World',
-    number: 2,
-    files: repo.changedFiles(),
-    contents: repo.contents(),
-    labels: options.labels ?? [],
-    readOnly: options.readOnly ?? false,
-    token: TOKEN
-  })
-  const model = await startFakeOpenAI({ respond: sentimentModel })
-  cleanups.push(
-    () => repo.remove(),
-    () => github.close(),
-    () => model.close()
-  )
-  return {
-    repo,
-    github,
-    model,
-    run: (run = {}) =>
-      runAction({
-        eventName: run.eventName,
-        payload: run.payload ?? pullRequestPayload(run.action ?? 'opened', repo.baseSha, repo.headSha),
-        workspace: repo.dir,
-        githubApiUrl: github.url,
-        modelsEndpoint: model.url,
-        token: TOKEN,
-        inputs: run.inputs
-      })
-  }
-}
-
-function stickyComments(github: World['github']): { id: number; body: string }[] {
-  return github.state.comments.filter((comment: { body: string }) => comment.body.includes(MARKER))
+function world(base: Tree, head: Tree, options: { labels?: string[]; readOnly?: boolean } = {}) {
+  return startWorld(base, head, { token: TOKEN, respond: sentimentModel, ...options })
 }
 
 describe('the action on a pull request that edits a *.prompt.yml file', () => {
@@ -111,7 +54,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
 
     expect(run.exitCode).toBe(1)
     expect(run.outputs.verdict).toBe('regressed')
-    const comments = stickyComments(w.github)
+    const comments = w.stickyComments()
     expect(comments).toHaveLength(1)
     const body = comments[0]?.body ?? ''
     expect(body).toContain('[!CAUTION]')
@@ -134,11 +77,11 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
   it('updates the same comment on a re-run instead of adding a second one', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
     await w.run()
-    const first = stickyComments(w.github)[0]
+    const first = w.stickyComments()[0]
     const rerun = await w.run({ action: 'synchronize' })
 
     expect(rerun.outputs.verdict).toBe('regressed')
-    const comments = stickyComments(w.github)
+    const comments = w.stickyComments()
     expect(comments).toHaveLength(1)
     expect(comments[0]?.id).toBe(first?.id)
     expect(w.github.requests.filter(r => r.method === 'PATCH')).not.toHaveLength(0)
@@ -150,7 +93,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
 
     expect(accepted.exitCode).toBe(0)
     expect(accepted.outputs.verdict).toBe('overridden')
-    const body = stickyComments(w.github)[0]?.body ?? ''
+    const body = w.stickyComments()[0]?.body ?? ''
     expect(body).toContain('[!NOTE]')
     expect(body).toContain('promptgate:accept')
 
@@ -158,7 +101,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     const removed = await w.run({ action: 'unlabeled' })
     expect(removed.exitCode).toBe(1)
     expect(removed.outputs.verdict).toBe('regressed')
-    expect(stickyComments(w.github)).toHaveLength(1)
+    expect(w.stickyComments()).toHaveLength(1)
   })
 
   it('passes an improvement', async () => {
@@ -166,7 +109,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     const run = await w.run()
     expect(run.exitCode).toBe(0)
     expect(run.outputs.verdict).toBe('pass')
-    expect(stickyComments(w.github)[0]?.body).toMatch(/improved/i)
+    expect(w.stickyComments()[0]?.body).toMatch(/improved/i)
   })
 
   it('skips a pull request that changes no prompt, with no model call and no comment', async () => {
@@ -175,7 +118,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs.verdict).toBe('skipped')
     expect(w.model.requests).toHaveLength(0)
-    expect(stickyComments(w.github)).toHaveLength(0)
+    expect(w.stickyComments()).toHaveLength(0)
   })
 
   it('fails a broken prompt file with one error that names the file and line, and no model call', async () => {
@@ -192,7 +135,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     expect(errors[0]?.message).toContain('modelParamters')
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
     expect(w.model.requests).toHaveLength(0)
-    expect(stickyComments(w.github)[0]?.body).toContain('modelParamters')
+    expect(w.stickyComments()[0]?.body).toContain('modelParamters')
   })
 
   it('still reports and gates with a read-only token (a fork pull request)', async () => {

@@ -16,14 +16,13 @@
  * errors a client must survive: `rateLimited(1)` (429 with retry-after), `overloaded()` (529), `serverError()`
  * (500). Without `respond`, the fake echoes the last user message.
  */
+import { STATUS_CODES } from 'node:http'
 import {
-  createServer,
-  STATUS_CODES,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type ServerResponse
-} from 'node:http'
-import type { AddressInfo } from 'node:net'
+  startLoopbackServer,
+  type LoopbackRequest,
+  type LoopbackResponse,
+  type RecordedLoopbackRequest
+} from './loopback-server.js'
 
 export interface FakeAnthropicMessage {
   role: string
@@ -31,31 +30,12 @@ export interface FakeAnthropicMessage {
   content: any
 }
 
-export interface FakeAnthropicRequest {
-  model: string
-  messages: FakeAnthropicMessage[]
-  /** The parsed JSON request body, as sent. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary request fields
-  body: any
-  /** Lower-cased header names, as node:http gives them. */
-  headers: IncomingHttpHeaders
-}
+export type FakeAnthropicRequest = LoopbackRequest<FakeAnthropicMessage>
 
-export interface RecordedAnthropicRequest extends FakeAnthropicRequest {
-  method: string
-  path: string
-  /** `Date.now()` when the request arrived. */
-  receivedAt: number
-}
+export type RecordedAnthropicRequest = RecordedLoopbackRequest<FakeAnthropicMessage>
 
-export interface FakeAnthropicResponse {
-  status: number
-  /** A string is sent as text/plain, anything else as JSON; when absent, Anthropic's error body for `status`. */
-  body?: unknown
-  headers?: Record<string, string>
-  /** Extra delay for this response only, added to `latencyMs`. */
-  delayMs?: number
-}
+/** `body` when absent: Anthropic's error body for `status`. */
+export type FakeAnthropicResponse = LoopbackResponse
 
 export type FakeAnthropicResponder = (
   request: FakeAnthropicRequest
@@ -135,72 +115,25 @@ const echoLastUserMessage: FakeAnthropicResponder = ({ messages }) =>
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const respond = options.respond ?? echoLastUserMessage
-  const requests: RecordedAnthropicRequest[] = []
-
-  const server = createServer((req, res) => {
-    res.on('error', () => {}) // the client may have given up (timeouts); nothing to do
-    const path = new URL(req.url ?? '/', 'http://fake').pathname
-    if (req.method !== 'POST' || !/\/v1\/messages\/?$/.test(path)) {
-      sendJson(res, 404, anthropicErrorBody(404, `fake Anthropic: no route for ${req.method} ${path}`))
-      return
-    }
-    void handleMessages(req, path).then(
-      async ({ status, body, headers, delayMs }) => {
-        await delayUnlessClosed((options.latencyMs ?? 0) + (delayMs ?? 0), res)
-        if (res.destroyed) return
-        if (typeof body === 'string') {
-          res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(body)
-        } else {
-          sendJson(res, status, body, headers)
-        }
-      },
-      (error: unknown) =>
-        sendJson(res, 500, anthropicErrorBody(500, `fake Anthropic: respond threw: ${String(error)}`))
-    )
-  })
-
-  async function handleMessages(req: IncomingMessage, path: string): Promise<FakeAnthropicResponse> {
-    const raw = await readBody(req)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a request body is whatever the client sent
-    let body: any
-    try {
-      body = JSON.parse(raw)
-    } catch {
-      return {
-        status: 400,
-        body: anthropicErrorBody(400, 'There was an issue with the format of your request: invalid JSON')
-      }
-    }
-    const request: FakeAnthropicRequest = {
-      model: String(body?.model ?? ''),
-      messages: Array.isArray(body?.messages) ? body.messages : [],
-      body,
-      headers: req.headers
-    }
-    requests.push({ ...request, method: req.method ?? 'POST', path, receivedAt: Date.now() })
-
-    const refusal = validate(request)
-    if (refusal) return refusal
-    const answer = await respond(request)
-    if (typeof answer === 'string') {
-      const promptText = [textOf(body.system), ...request.messages.map(message => textOf(message.content))]
+  const server = await startLoopbackServer<FakeAnthropicMessage>({
+    name: 'fake Anthropic',
+    route: /\/v1\/messages\/?$/,
+    errorBody: anthropicErrorBody,
+    invalidJsonMessage: 'There was an issue with the format of your request: invalid JSON',
+    latencyMs: options.latencyMs,
+    answer: async request => {
+      const refusal = validate(request)
+      if (refusal) return refusal
+      const answer = await respond(request)
+      if (typeof answer !== 'string') return answer
+      const promptText = [
+        textOf(request.body.system),
+        ...request.messages.map(message => textOf(message.content))
+      ]
       return { status: 200, body: messageBody(request.model, answer, promptText.join(' ')) }
     }
-    return { ...answer, body: answer.body ?? anthropicErrorBody(answer.status) }
-  }
-
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close(error => (error ? reject(error) : resolve()))
-      })
-  }
+  })
+  return { url: server.origin, requests: server.requests, close: () => server.close() }
 }
 
 /** What the real API refuses before any model runs. */
@@ -217,37 +150,4 @@ function validate({ body, headers }: FakeAnthropicRequest): FakeAnthropicRespons
       return { status: 400, body: anthropicErrorBody(400, `${sampling}: Extra inputs are not permitted`) }
   }
   return undefined
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {}
-): void {
-  if (res.destroyed) return
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
-/** Waits, but not for a client that has gone (a timed-out request), so no timer outlives a test. */
-function delayUnlessClosed(ms: number, res: ServerResponse): Promise<void> {
-  if (ms <= 0) return Promise.resolve()
-  return new Promise(resolve => {
-    const done = (): void => {
-      clearTimeout(timer)
-      res.off('close', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    res.once('close', done)
-  })
 }

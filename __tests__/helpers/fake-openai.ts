@@ -18,46 +18,25 @@
  * - `{ status: 200, body: chatCompletionBody('gpt', 'hi') }` for a hand-made success.
  * Without `respond`, the fake echoes the last user message.
  */
+import { STATUS_CODES } from 'node:http'
 import {
-  createServer,
-  STATUS_CODES,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type ServerResponse
-} from 'node:http'
-import type { AddressInfo } from 'node:net'
+  startLoopbackServer,
+  type LoopbackRequest,
+  type LoopbackResponse,
+  type RecordedLoopbackRequest
+} from './loopback-server.js'
 
 export interface FakeChatMessage {
   role: string
   content: string
 }
 
-export interface FakeRequest {
-  model: string
-  messages: FakeChatMessage[]
-  /** The parsed JSON request body, as sent. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary request fields
-  body: any
-  /** Lower-cased header names, as node:http gives them. */
-  headers: IncomingHttpHeaders
-}
+export type FakeRequest = LoopbackRequest<FakeChatMessage>
 
-export interface RecordedRequest extends FakeRequest {
-  method: string
-  /** The request path, e.g. `/v1/chat/completions`. */
-  path: string
-  /** `Date.now()` when the request arrived. */
-  receivedAt: number
-}
+export type RecordedRequest = RecordedLoopbackRequest<FakeChatMessage>
 
-export interface FakeResponse {
-  status: number
-  /** A string is sent as text/plain, anything else as JSON; when absent, OpenAI's error JSON for `status`. */
-  body?: unknown
-  headers?: Record<string, string>
-  /** Extra delay for this response only, added to `latencyMs`. */
-  delayMs?: number
-}
+/** `body` when absent: OpenAI's error JSON for `status`. */
+export type FakeResponse = LoopbackResponse
 
 export type FakeResponder = (request: FakeRequest) => string | FakeResponse | Promise<string | FakeResponse>
 
@@ -114,118 +93,28 @@ const echoLastUserMessage: FakeResponder = ({ messages }) =>
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const respond = options.respond ?? echoLastUserMessage
-  const requests: RecordedRequest[] = []
-  let inFlight = 0
-  let maxInFlight = 0
-
-  const server = createServer((req, res) => {
-    res.on('error', () => {}) // the client may have given up (timeouts); nothing to do
-    const path = new URL(req.url ?? '/', 'http://fake').pathname
-    if (req.method !== 'POST' || !/\/chat\/completions\/?$/.test(path)) {
-      sendJson(res, 404, openAIErrorBody(404, `fake OpenAI: no route for ${req.method} ${path}`))
-      return
-    }
-
-    inFlight += 1
-    maxInFlight = Math.max(maxInFlight, inFlight)
-    let settled = false
-    const settle = (): void => {
-      if (settled) return
-      settled = true
-      inFlight -= 1
-    }
-    res.on('finish', settle)
-    res.on('close', settle)
-
-    void handleCompletion(req, path).then(
-      async ({ status, body, headers, delayMs }) => {
-        await delayUnlessClosed((options.latencyMs ?? 0) + (delayMs ?? 0), res)
-        if (res.destroyed) return
-        if (typeof body === 'string') {
-          res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(body)
-        } else {
-          sendJson(res, status, body, headers)
-        }
-      },
-      (error: unknown) =>
-        sendJson(res, 500, openAIErrorBody(500, `fake OpenAI: respond threw: ${String(error)}`))
-    )
-  })
-
-  async function handleCompletion(req: IncomingMessage, path: string): Promise<FakeResponse> {
-    const raw = await readBody(req)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a request body is whatever the client sent
-    let body: any
-    try {
-      body = JSON.parse(raw)
-    } catch {
-      return { status: 400, body: openAIErrorBody(400, 'fake OpenAI: the request body is not JSON') }
-    }
-    const request: FakeRequest = {
-      model: String(body?.model ?? ''),
-      messages: Array.isArray(body?.messages) ? body.messages : [],
-      body,
-      headers: req.headers
-    }
-    requests.push({ ...request, method: req.method ?? 'POST', path, receivedAt: Date.now() })
-
-    const answer = await respond(request)
-    if (typeof answer === 'string') {
+  const server = await startLoopbackServer<FakeChatMessage>({
+    name: 'fake OpenAI',
+    route: /\/chat\/completions\/?$/,
+    errorBody: openAIErrorBody,
+    invalidJsonMessage: 'fake OpenAI: the request body is not JSON',
+    latencyMs: options.latencyMs,
+    answer: async request => {
+      const answer = await respond(request)
+      if (typeof answer !== 'string') return answer
       const promptText = request.messages.map(message => message.content).join(' ')
       return { status: 200, body: chatCompletionBody(request.model, answer, promptText) }
     }
-    return { ...answer, body: answer.body ?? openAIErrorBody(answer.status) }
-  }
-
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-
+  })
   return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests,
+    url: `${server.origin}/v1`,
+    requests: server.requests,
     get maxInFlight() {
-      return maxInFlight
+      return server.maxInFlight
     },
     get inFlight() {
-      return inFlight
+      return server.inFlight
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close(error => (error ? reject(error) : resolve()))
-      })
+    close: () => server.close()
   }
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {}
-): void {
-  if (res.destroyed) return
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body))
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
-/** Waits, but not for a client that has gone (a timed-out request), so no timer outlives a test. */
-function delayUnlessClosed(ms: number, res: ServerResponse): Promise<void> {
-  if (ms <= 0) return Promise.resolve()
-  return new Promise(resolve => {
-    const done = (): void => {
-      clearTimeout(timer)
-      res.off('close', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    res.once('close', done)
-  })
 }

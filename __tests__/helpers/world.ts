@@ -1,0 +1,103 @@
+/**
+ * The "world" an e2e test runs the bundled action in: a real two-commit git repository, the fake
+ * GitHub API serving pull request #2 of Codertocat/Hello-World with that repository's changed files and
+ * contents, and a fake OpenAI-compatible model server.
+ *
+ * ```ts
+ * afterEach(closeWorlds)
+ *
+ * const w = await startWorld({ [PROMPT]: before }, { [PROMPT]: after }, { token: TOKEN, respond })
+ * const run = await w.run() // a pull_request.opened event for the two commits
+ * expect(w.stickyComments()).toHaveLength(1)
+ * ```
+ *
+ * Every world registers its cleanup (model, GitHub, then the repository) as it starts; `closeWorlds`
+ * runs it, most recent first, for every world of the test file.
+ */
+import { startFakeGitHub, type FakeComment, type FakeGitHub } from './fake-github.js'
+import { startFakeOpenAI, type FakeOpenAI, type FakeResponder } from './fake-openai.js'
+import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from './git-repo.js'
+import { pullRequestPayload } from './payloads.js'
+import { runAction, type ActionRun } from './run-action.js'
+
+/** The hidden marker that identifies the action's sticky pull request comment. */
+export const STICKY_MARKER = '<!-- promptgate:sticky-comment -->'
+
+export interface WorldOptions {
+  /** The only token the fake GitHub accepts; the action gets it as its `github-token`. */
+  token: string
+  /** How the fake model answers; by default it echoes the last user message. */
+  respond?: FakeResponder
+  /** The pull request's labels. Default none. */
+  labels?: string[]
+  /** GitHub answers writes with 403, as for a fork's token. */
+  readOnly?: boolean
+}
+
+export interface WorldRunOptions {
+  /** The pull_request action of the default payload. Default `opened`. */
+  action?: string
+  /** Default `pull_request`. */
+  eventName?: string
+  /** Default: the real `pull_request.<action>` payload, pointed at the two commits. */
+  payload?: unknown
+  /** Action inputs by name (`check-name`, not `INPUT_CHECK-NAME`); the rest keep action.yml's defaults. */
+  inputs?: Record<string, string>
+  /** Extra environment variables for the action's process. */
+  env?: Record<string, string>
+  /** The `models-endpoint` input. Default: the fake model's URL. */
+  modelsEndpoint?: string
+}
+
+export interface World {
+  repo: TwoCommitRepo
+  github: FakeGitHub
+  model: FakeOpenAI
+  /** Spawns `dist/index.js` against this world, as a runner would. */
+  run(options?: WorldRunOptions): Promise<ActionRun>
+  /** The comments on the pull request that carry the sticky marker, oldest first. */
+  stickyComments(): FakeComment[]
+}
+
+const cleanups: (() => Promise<void> | void)[] = []
+
+/** Starts a world whose pull request goes from the `base` tree to the `head` tree. */
+export async function startWorld(base: Tree, head: Tree, options: WorldOptions): Promise<World> {
+  const repo = createTwoCommitRepo(base, head)
+  cleanups.push(() => repo.remove())
+  const github = await startFakeGitHub({
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    number: 2,
+    files: repo.changedFiles(),
+    contents: repo.contents(),
+    labels: options.labels ?? [],
+    readOnly: options.readOnly ?? false,
+    token: options.token
+  })
+  cleanups.push(() => github.close())
+  const model = await startFakeOpenAI({ respond: options.respond })
+  cleanups.push(() => model.close())
+  return {
+    repo,
+    github,
+    model,
+    run: (run = {}) =>
+      runAction({
+        eventName: run.eventName,
+        payload: run.payload ?? pullRequestPayload(run.action ?? 'opened', repo.baseSha, repo.headSha),
+        workspace: repo.dir,
+        githubApiUrl: github.url,
+        modelsEndpoint: run.modelsEndpoint ?? model.url,
+        token: options.token,
+        inputs: run.inputs,
+        env: run.env
+      }),
+    stickyComments: () => github.state.comments.filter(comment => comment.body.includes(STICKY_MARKER))
+  }
+}
+
+/** Closes every world started so far, most recent first. Use as `afterEach(closeWorlds)`. */
+export async function closeWorlds(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()?.()
+}
