@@ -173,6 +173,7 @@ async function runCli(repo, model, options = {}) {
   return {
     ...run,
     engineMs: JSON.parse(report).totals?.durationMs,
+    verdict: JSON.parse(report).verdict,
     reportBytes: report.length,
     requests: model.stats.requests,
     faults: model.stats.faults,
@@ -282,6 +283,7 @@ async function faults(model) {
   const repo = benchRepo(CASES)
   const faulty = await startFakeModelServer({ latencyMs: LATENCY, faultRate: FAULT_RATE, seed: 7 })
   try {
+    const clean = await runCli(repo, model)
     const run = await runCli(repo, faulty, { errorsExpected: true })
     const report = run.code === 2 ? ' (some cases ended as errors)' : ''
     printRow(`${FAULT_RATE * 100}% faults (429 Retry-After: 0 / 500)`, {
@@ -289,13 +291,13 @@ async function faults(model) {
       engine: seconds(run.engineMs),
       ideal: seconds(idealMs(CASES * 2, CONCURRENCY, LATENCY)),
       requests: run.requests,
-      faults: `${run.faults}${report}`
+      faults: `${run.faults}${report}`,
+      verdict: `${run.verdict} (without faults: ${clean.verdict}${run.verdict === clean.verdict ? ', same' : ', DIFFERENT'})`
     })
   } finally {
     await faulty.close()
     rmSync(repo.dir, { recursive: true, force: true })
   }
-  void model
 }
 
 async function memory() {

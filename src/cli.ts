@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         env: process.env,
         workdir: values.repo,
         timeoutMs: 60_000,
-        maxRetries: 4,
+        maxRetries: 6,
         ...providerSettings(config)
       }),
     concurrency,

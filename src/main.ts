@@ -108,7 +108,7 @@ export async function run(): Promise<void> {
           env: process.env,
           workdir: process.env.GITHUB_WORKSPACE,
           timeoutMs: 60_000,
-          maxRetries: 4,
+          maxRetries: 6,
           ...providerSettings(config)
         }),
       onPlanned: async plan => {
