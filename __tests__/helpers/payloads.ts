@@ -1,4 +1,10 @@
-import examples from '@octokit/webhooks-examples'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+/** Every example payload, read as the JSON file the package is. */
+const examples: unknown = JSON.parse(
+  readFileSync(createRequire(import.meta.url).resolve('@octokit/webhooks-examples'), 'utf8')
+)
 
 interface PullRequestPayload {
   action: string
