@@ -51,6 +51,8 @@ export interface CheckRunInput {
   annotations: Annotation[]
   /** Where "Details" leads, e.g. the workflow run. */
   detailsUrl?: string
+  /** A regression the workflow chose not to fail on (`fail-on-regression: false`) concludes neutral. */
+  gating?: boolean
 }
 
 export type CheckRunResult =
@@ -260,7 +262,8 @@ export async function publishCheckRun(
       name: input.name,
       head_sha: pr.headSha,
       status: 'completed',
-      conclusion: CONCLUSIONS[input.verdict],
+      conclusion:
+        input.verdict === 'regressed' && input.gating === false ? 'neutral' : CONCLUSIONS[input.verdict],
       ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
       output: first ? { ...output, annotations: first } : output
     })

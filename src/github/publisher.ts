@@ -90,7 +90,8 @@ export class Publisher {
           ...annotation,
           message: this.redact(annotation.message)
         })),
-        detailsUrl: context.runUrl
+        detailsUrl: context.runUrl,
+        gating: this.inputs.failOnRegression
       })
       if (result.status === 'forbidden') {
         core.warning(`promptgate could not create the check run "${name}": ${result.message}`)

@@ -5,7 +5,7 @@ import { renderRemoved, renderWhyEvaluated } from './evaluated-list.js'
 import { renderFoot } from './foot.js'
 import type { DetailLimits } from './limits.js'
 import { COMMENT_MARKER } from './marker.js'
-import { planReport, TIER, type ReportPlan, type RowPlan, type Tier } from './plan.js'
+import { planReport, type ReportPlan, type RowPlan } from './plan.js'
 import { renderSectionOpen, renderSectionTail, SECTION_CLOSE } from './section.js'
 import { renderSummaryTable, summaryRowCount } from './summary-table.js'
 import type { ReportInput } from './types.js'
@@ -24,10 +24,13 @@ export interface RenderTarget {
   fullReportHint: string
 }
 
-/** Which rows a rendering keeps: tiers up to `maxTier`, and of those only ranks below `maxRank`. */
+/**
+ * Which rows a rendering keeps: ranks below `maxRank`. Rows are ranked tier by tier (errors,
+ * regressions, improvements, changes), so a lower `maxRank` drops changed rows first, then
+ * improved ones, then the last regressions.
+ */
 interface Selection {
   level: 0 | 1
-  maxTier: Tier
   maxRank: number
 }
 
@@ -75,7 +78,7 @@ class BoundedBlocks {
 }
 
 function isKept(row: RowPlan, selection: Selection): boolean {
-  return row.tier <= selection.maxTier && row.rank < selection.maxRank
+  return row.rank < selection.maxRank
 }
 
 function joinWords(words: string[]): string {
@@ -118,21 +121,11 @@ class ReportRenderer {
   }
 
   render(): string {
-    const { rowCount, sections } = this.plan
-    const candidates: Selection[] = [
-      { level: 0, maxTier: TIER.changed, maxRank: Infinity },
-      { level: 1, maxTier: TIER.changed, maxRank: Infinity },
-      { level: 1, maxTier: TIER.improved, maxRank: Infinity },
-      { level: 1, maxTier: TIER.failure, maxRank: Infinity }
-    ]
-    for (const selection of candidates) {
-      const text = this.assemble(selection)
+    for (const level of [0, 1] as const) {
+      const text = this.assemble({ level, maxRank: Infinity })
       if (text !== undefined) return text
     }
-    const failures = sections.flatMap(section => section.rows).filter(row => row.tier <= TIER.failure).length
-    const fitting = largestFitting(Math.min(failures, rowCount), count =>
-      this.assemble({ level: 1, maxTier: TIER.failure, maxRank: count })
-    )
+    const fitting = largestFitting(this.plan.rowCount, count => this.assemble({ level: 1, maxRank: count }))
     return fitting ?? this.renderSummaryOnly()
   }
 

@@ -60,6 +60,13 @@ function annotations(count: number): Annotation[] {
 const base = { name: 'promptgate', summaryMarkdown: 'summary', annotations: [] as Annotation[] }
 
 describe('publishCheckRun', () => {
+  it('concludes a regression neutral when the workflow does not gate on it, and never an error', async () => {
+    const gh = await fake()
+    await publishCheckRun(client(gh), pullRequest(), { ...base, verdict: 'regressed', gating: false })
+    await publishCheckRun(client(gh), pullRequest(), { ...base, verdict: 'error', gating: false })
+    expect(gh.state.checkRuns.map(run => run.conclusion)).toEqual(['neutral', 'failure'])
+  })
+
   it.each<[Verdict, string]>([
     ['pass', 'success'],
     ['regressed', 'failure'],

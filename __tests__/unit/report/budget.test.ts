@@ -112,7 +112,13 @@ describe('the comment size budget', () => {
     ]
     const comment = renderComment(reportInput([promptResults('a.md', cases)]))
     expect(comment).toContain('case `i4`')
-    expect(comment).toMatch(/leaves out 3,000 changed rows/)
+    // The rest of the budget goes to as many changed rows as fit, first ones first.
+    expect(comment).toContain('case `c0`')
+    const left = Number(/leaves out ([\d,]+) changed rows/.exec(comment)?.[1]?.replace(/,/g, ''))
+    expect(left).toBeGreaterThan(0)
+    expect(left).toBeLessThan(3_000)
+    expect(comment.length).toBeLessThanOrEqual(65_536)
+    expect(comment.length).toBeGreaterThan(60_000)
   })
 
   it('keeps errors ahead of regressions, across prompts', () => {
