@@ -6,14 +6,15 @@ import type { Comparison, Verdict } from './compare/types.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
 import { createResultCache, type ResultCache } from './eval/cache.js'
 import { restoreResultCache, saveResultCache, type CacheKeyParts, type CacheOutcome } from './github/cache.js'
-import { createApiChangeSource } from './github/change-source.js'
+import type { ChangeSource } from './changes/types.js'
+import { createApiChangeSource, createSnapshotSource } from './github/change-source.js'
 import { findChangedLines } from './github/check-run.js'
-import { readPullRequestEvent } from './github/event.js'
+import { readDefaultBranchPush, readPullRequestEvent } from './github/event.js'
 import { listLabels } from './github/labels.js'
-import { createOctokit } from './github/octokit.js'
+import { createOctokit, type Octokit } from './github/octokit.js'
 import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
-import { runPipeline } from './pipeline.js'
+import { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
 import type { ReportContext } from './report/types.js'
@@ -72,84 +73,153 @@ function cacheNote(outcome: CacheOutcome): void {
   say(`promptgate: ${outcome.message}`)
 }
 
+/** What both kinds of run share: providers, cache restore, progress, warnings. */
+function pipelineOptions(
+  inputs: ActionInputs,
+  source: ChangeSource,
+  cache: RunCache | undefined,
+  options: {
+    trustedConfigOnly: boolean
+    announce?: (plan: { prompts: number; calls: number }) => Promise<void>
+  }
+): PipelineOptions {
+  return {
+    source,
+    configPath: inputs.configPath,
+    trustedConfigOnly: options.trustedConfigOnly,
+    cache: cache?.results,
+    providers: config =>
+      createProviderRegistry({
+        modelsToken: inputs.modelsToken,
+        modelsEndpoint: inputs.modelsEndpoint,
+        env: process.env,
+        workdir: process.env.GITHUB_WORKSPACE,
+        timeoutMs: 60_000,
+        maxRetries: 6,
+        ...providerSettings(config)
+      }),
+    onPlanned: async plan => {
+      core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
+      await options.announce?.(plan)
+      if (cache) {
+        cache.keyParts = {
+          prompts: plan.promptsUnderTest,
+          runId: process.env.GITHUB_RUN_ID ?? 'local',
+          runAttempt: process.env.GITHUB_RUN_ATTEMPT
+        }
+        cacheNote(await restoreResultCache(cache.dir, cache.keyParts))
+      }
+    },
+    debug: core.debug
+  }
+}
+
+function showWarnings(warnings: PipelineOutcome['warnings']): void {
+  for (const warning of warnings)
+    core.warning(warning.message, { file: warning.file, startLine: warning.line })
+}
+
+interface RunState {
+  publisher?: Publisher
+  context?: ReportContext
+  cache?: RunCache
+}
+
+/** A pull request: evaluate base against head, comment, gate. */
+async function evaluatePullRequest(
+  state: RunState,
+  inputs: ActionInputs,
+  octokit: Octokit,
+  event: { name: string; payload: unknown },
+  secrets: string[]
+): Promise<void> {
+  const pr = readPullRequestEvent(event.name, event.payload)
+  const publisher = (state.publisher = new Publisher(inputs, octokit, pr, secrets))
+  const context: ReportContext = {
+    verdict: 'error',
+    runUrl: runUrl(),
+    baseSha: pr.baseSha,
+    headSha: pr.headSha
+  }
+  state.context = context
+
+  const source = createApiChangeSource(octokit, pr, { warn: core.warning })
+  const outcome = await runPipeline(
+    pipelineOptions(inputs, source, state.cache, {
+      trustedConfigOnly: event.name === 'pull_request_target',
+      announce: plan =>
+        publisher.comment(renderProgress({ ...plan, headSha: pr.headSha, runUrl: context.runUrl }))
+    })
+  )
+  showWarnings(outcome.warnings)
+
+  const labels = outcome.comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
+  const final = applyOverride(outcome.comparison.verdict, labels, inputs.overrideLabel)
+  state.context = {
+    ...context,
+    verdict: final.verdict,
+    overrideLabel: final.overrideLabel,
+    fullReportHint: 'the job summary of this run'
+  }
+  const changedLines = inputs.checkName
+    ? await findChangedLines(source, outcome.comparison)
+    : new Map<string, number>()
+  await publisher.all(
+    { comparison: outcome.comparison, context: state.context },
+    { createComment: final.verdict !== 'skipped', changedLines }
+  )
+  core.setOutput('verdict', final.verdict)
+  gate(final.verdict, inputs, outcome.comparison, final.overrideLabel)
+}
+
+/**
+ * A push to the default branch: every prompt runs once, head side only, so the result cache holds
+ * the base side of the pull requests opened against it. Nothing to gate; only errors fail.
+ */
+async function warmCache(
+  state: RunState,
+  inputs: ActionInputs,
+  octokit: Octokit,
+  payload: unknown,
+  secrets: string[]
+): Promise<void> {
+  const push = readDefaultBranchPush(payload)
+  if (!state.cache)
+    core.notice('promptgate: the cache input is off, so a push evaluates nothing worth keeping')
+  const publisher = (state.publisher = new Publisher(inputs, octokit, undefined, secrets))
+  state.context = { verdict: 'error', runUrl: runUrl(), headSha: push.sha }
+  const source = createSnapshotSource(octokit, push, { warn: core.warning })
+  // The default branch's own config is the maintainers', like the base config under pull_request_target.
+  const outcome = await runPipeline(pipelineOptions(inputs, source, state.cache, { trustedConfigOnly: true }))
+  showWarnings(outcome.warnings)
+  const { verdict } = outcome.comparison
+  state.context = { ...state.context, verdict }
+  await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
+  core.setOutput('verdict', verdict)
+  if (verdict === 'error') gate(verdict, inputs, outcome.comparison)
+  else core.info(`promptgate: evaluated ${push.branch} at ${push.sha.slice(0, 7)} for the result cache`)
+}
+
 export async function run(): Promise<void> {
-  let publisher: Publisher | undefined
-  let context: ReportContext | undefined
-  let cache: RunCache | undefined
+  const state: RunState = {}
   try {
     const inputs = readInputs()
     if (inputs.cache) {
       const dir = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.cachePath)
       // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
-      cache = { dir, results: createResultCache(dir, { scope: inputs.modelsEndpoint }) }
+      state.cache = { dir, results: createResultCache(dir, { scope: inputs.modelsEndpoint }) }
     }
-    const runCache = cache
     const event = await readEventPayload()
-    const pr = readPullRequestEvent(event.name, event.payload)
     const octokit = createOctokit(inputs.githubToken, {
       baseUrl: process.env.GITHUB_API_URL,
       log: { debug: core.debug, info: core.info, warn: core.warning, error: core.error }
     })
     const secrets = secretValues(inputs)
-    publisher = new Publisher(inputs, octokit, pr, secrets)
-    context = { verdict: 'error', runUrl: runUrl(), baseSha: pr.baseSha, headSha: pr.headSha }
-    const progressContext = context
-
-    const source = createApiChangeSource(octokit, pr, { warn: core.warning })
-    const outcome = await runPipeline({
-      source,
-      configPath: inputs.configPath,
-      trustedConfigOnly: event.name === 'pull_request_target',
-      cache: cache?.results,
-      providers: config =>
-        createProviderRegistry({
-          modelsToken: inputs.modelsToken,
-          modelsEndpoint: inputs.modelsEndpoint,
-          env: process.env,
-          workdir: process.env.GITHUB_WORKSPACE,
-          timeoutMs: 60_000,
-          maxRetries: 6,
-          ...providerSettings(config)
-        }),
-      onPlanned: async plan => {
-        core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
-        await publisher?.comment(
-          renderProgress({ ...plan, headSha: pr.headSha, runUrl: progressContext.runUrl })
-        )
-        if (runCache) {
-          runCache.keyParts = {
-            prompts: plan.promptsUnderTest,
-            runId: process.env.GITHUB_RUN_ID ?? 'local',
-            runAttempt: process.env.GITHUB_RUN_ATTEMPT
-          }
-          cacheNote(await restoreResultCache(runCache.dir, runCache.keyParts))
-        }
-      },
-      debug: core.debug
-    })
-    for (const warning of outcome.warnings) {
-      core.warning(warning.message, { file: warning.file, startLine: warning.line })
-    }
-
-    const labels = outcome.comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
-    const final = applyOverride(outcome.comparison.verdict, labels, inputs.overrideLabel)
-    context = {
-      ...context,
-      verdict: final.verdict,
-      overrideLabel: final.overrideLabel,
-      fullReportHint: 'the job summary of this run'
-    }
-    const changedLines = inputs.checkName
-      ? await findChangedLines(source, outcome.comparison)
-      : new Map<string, number>()
-    await publisher.all(
-      { comparison: outcome.comparison, context },
-      { createComment: final.verdict !== 'skipped', changedLines }
-    )
-    core.setOutput('verdict', final.verdict)
-    gate(final.verdict, inputs, outcome.comparison, final.overrideLabel)
+    if (event.name === 'push') await warmCache(state, inputs, octokit, event.payload, secrets)
+    else await evaluatePullRequest(state, inputs, octokit, event, secrets)
   } catch (error) {
     core.setOutput('verdict', 'error' satisfies Verdict)
+    const { publisher, context } = state
     if (publisher && context) {
       // Reviewers must see that the evaluation failed; a stale verdict must never stand.
       const input = {
@@ -164,6 +234,7 @@ export async function run(): Promise<void> {
     }
     failWith(error)
   } finally {
+    const { cache } = state
     if (cache?.keyParts) {
       cacheNote(await saveResultCache(cache.dir, cache.keyParts, { writes: cache.results.writes }))
     }

@@ -174,6 +174,30 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     expect(w.model.requests).toHaveLength(12)
   })
 
+  it('fills the cache from a push to the default branch, so a pull request pays only for its head', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD, 'README.md': 'x' }, { [PROMPT]: CHATTY, 'README.md': 'x' })
+    const push = eventPayload('push') as {
+      ref: string
+      after: string
+      repository: { default_branch: string }
+    }
+    push.ref = `refs/heads/${push.repository.default_branch}`
+    push.after = w.repo.baseSha
+    const warm = await w.run({ eventName: 'push', payload: push })
+
+    expect(warm.exitCode).toBe(0)
+    expect(warm.outputs.verdict).toBe('pass')
+    expect(w.model.requests).toHaveLength(3)
+    expect(w.github.state.comments).toHaveLength(0)
+    expect(warm.summary).toContain(PROMPT)
+
+    const pr = await w.run()
+    expect(pr.outputs.verdict).toBe('regressed')
+    // The base side comes from the cache: only the 3 head calls are new.
+    expect(w.model.requests).toHaveLength(6)
+    expect(w.model.requests.slice(3).every(r => !/one word/i.test(JSON.stringify(r.messages)))).toBe(true)
+  })
+
   it('rejects an unsupported event with one error naming the supported ones', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
     const run = await w.run({ eventName: 'push', payload: eventPayload('push') })

@@ -65,7 +65,7 @@ export function decodeRawContent(data: unknown): string | undefined {
  */
 export function createApiChangeSource(
   octokit: Octokit,
-  pr: PullRequestRef,
+  pr: Pick<PullRequestRef, 'owner' | 'repo' | 'number' | 'baseSha' | 'headSha'>,
   options: ApiChangeSourceOptions = {}
 ): ApiChangeSource {
   const { owner, repo, number: pull_number } = pr
@@ -144,6 +144,28 @@ export function createApiChangeSource(
         reads.set(key, pending)
       }
       return pending
+    }
+  }
+}
+
+/**
+ * Every file at one commit, each listed as added, so every prompt runs once (head side only):
+ * what a push to the default branch evaluates to fill the result cache.
+ */
+export function createSnapshotSource(
+  octokit: Octokit,
+  at: { owner: string; repo: string; sha: string },
+  options: ApiChangeSourceOptions = {}
+): ChangeSource {
+  // The pull-request number is never used: the file list comes from the tree, not a pull request.
+  const api = createApiChangeSource(octokit, { ...at, number: 0, baseSha: at.sha, headSha: at.sha }, options)
+  return {
+    baseRef: at.sha,
+    headRef: at.sha,
+    read: (ref, path) => api.read(ref, path),
+    listFiles: ref => api.listFiles(ref),
+    async listChangedFiles() {
+      return (await api.listFiles(at.sha)).map(path => ({ path, status: 'added' as const }))
     }
   }
 }

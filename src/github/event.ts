@@ -42,8 +42,9 @@ export interface PullRequestRef {
 export function readPullRequestEvent(eventName: string, payload: unknown): PullRequestRef {
   if (!(supportedEvents as readonly string[]).includes(eventName)) {
     throw new UserError(
-      `promptgate runs on pull_request and pull_request_target events (opened, synchronize, reopened, labeled, unlabeled); ` +
-        `this run was triggered by "${eventName}". Add "on: pull_request" to the workflow.`
+      `promptgate runs on pull_request and pull_request_target events (opened, synchronize, reopened, labeled, unlabeled), ` +
+        `and on push to the default branch to fill the result cache; this run was triggered by "${eventName}". ` +
+        `Add "on: pull_request" to the workflow.`
     )
   }
   const read = new PayloadReader(payload)
@@ -118,5 +119,36 @@ class PayloadReader {
       `The event payload in GITHUB_EVENT_PATH has no "${path}" (expected ${expected}). ` +
         `promptgate needs the pull_request payload GitHub writes for the run; do not replace GITHUB_EVENT_PATH.`
     )
+  }
+}
+
+/** A push to the default branch: evaluated only to fill the result cache for pull requests. */
+export interface DefaultBranchPush {
+  owner: string
+  repo: string
+  sha: string
+  branch: string
+}
+
+/**
+ * Reads a `push` event. Only a push to the default branch is evaluated: its prompts become the
+ * cached base side of every pull request opened against it.
+ */
+export function readDefaultBranchPush(payload: unknown): DefaultBranchPush {
+  const read = new PayloadReader(payload)
+  const ref = read.string('ref')
+  const branch = read.string('repository.default_branch')
+  if (ref !== `refs/heads/${branch}` || read.optional('deleted') === true) {
+    throw new UserError(
+      `promptgate evaluates pull_request events, and push events only to the default branch "${branch}" ` +
+        `(to fill the result cache); this push was to "${ref}". Limit the workflow's "on: push" to ` +
+        `"branches: [${branch}]".`
+    )
+  }
+  return {
+    owner: read.string('repository.owner.login'),
+    repo: read.string('repository.name'),
+    sha: read.string('after'),
+    branch
   }
 }

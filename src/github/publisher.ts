@@ -20,7 +20,8 @@ export class Publisher {
   constructor(
     private readonly inputs: ActionInputs,
     private readonly octokit: Octokit,
-    private readonly pr: PullRequestRef,
+    /** Absent on a push: nothing to comment on or to check. */
+    private readonly pr: PullRequestRef | undefined,
     private readonly secrets: string[]
   ) {
     this.commentsAllowed = inputs.comment
@@ -32,7 +33,7 @@ export class Publisher {
 
   /** Writes the sticky comment; a read-only token (fork PRs) is a warning, not a failure. */
   async comment(body: string, options: { createIfMissing?: boolean } = {}): Promise<void> {
-    if (!this.commentsAllowed) return
+    if (!this.commentsAllowed || !this.pr) return
     const result = await upsertStickyComment(
       this.octokit,
       this.pr,
@@ -78,7 +79,7 @@ export class Publisher {
 
   private async checkRun(input: ReportInput, lines: ReadonlyMap<string, number>): Promise<void> {
     const name = this.inputs.checkName
-    if (!name) return
+    if (!name || !this.pr) return
     const { comparison, context } = input
     try {
       const result = await publishCheckRun(this.octokit, this.pr, {

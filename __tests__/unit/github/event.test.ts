@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { UserError } from '../../../src/errors.js'
-import { readPullRequestEvent } from '../../../src/github/event.js'
+import { readDefaultBranchPush, readPullRequestEvent } from '../../../src/github/event.js'
 import { webhookExample } from './fixtures.js'
 
 function thrown(run: () => unknown): UserError {
@@ -60,11 +60,12 @@ describe('readPullRequestEvent', () => {
     expect(readPullRequestEvent('pull_request', payload).action).toBe('edited')
   })
 
-  it('rejects a push with one sentence that says what to change', () => {
-    const error = thrown(() => readPullRequestEvent('push', webhookExample('push')))
+  it('rejects another event with one sentence that says what to change', () => {
+    const error = thrown(() => readPullRequestEvent('issues', webhookExample('issues')))
     expect(error.message).toBe(
-      'promptgate runs on pull_request and pull_request_target events (opened, synchronize, reopened, labeled, unlabeled); ' +
-        'this run was triggered by "push". Add "on: pull_request" to the workflow.'
+      'promptgate runs on pull_request and pull_request_target events (opened, synchronize, reopened, labeled, unlabeled), ' +
+        'and on push to the default branch to fill the result cache; this run was triggered by "issues". ' +
+        'Add "on: pull_request" to the workflow.'
     )
   })
 
@@ -107,5 +108,37 @@ describe('readPullRequestEvent', () => {
     expect(thrown(() => readPullRequestEvent('pull_request', payload)).message).toContain(
       '"pull_request.number"'
     )
+  })
+})
+
+describe('readDefaultBranchPush', () => {
+  const push = (ref: string, extra: Record<string, unknown> = {}) => {
+    const payload = structuredClone(webhookExample('push')) as Record<string, unknown> & {
+      repository: { default_branch: string }
+    }
+    return { ...payload, ref, ...extra }
+  }
+
+  it('reads a push to the default branch: the repository and the pushed commit', () => {
+    const payload = push('refs/heads/master')
+    expect(readDefaultBranchPush(payload)).toEqual({
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      sha: payload.after,
+      branch: 'master'
+    })
+  })
+
+  it.each(['refs/heads/feature', 'refs/tags/simple-tag'])(
+    'refuses a push to %s, naming the branch to limit it to',
+    ref => {
+      expect(() => readDefaultBranchPush(push(ref))).toThrow(UserError)
+      expect(() => readDefaultBranchPush(push(ref))).toThrow(`this push was to "${ref}"`)
+      expect(() => readDefaultBranchPush(push(ref))).toThrow('"branches: [master]"')
+    }
+  )
+
+  it('refuses the deletion of the default branch', () => {
+    expect(() => readDefaultBranchPush(push('refs/heads/master', { deleted: true }))).toThrow(UserError)
   })
 })
