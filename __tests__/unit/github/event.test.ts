@@ -114,6 +114,7 @@ describe('readPullRequestEvent', () => {
 describe('readDefaultBranchPush', () => {
   const push = (ref: string, extra: Record<string, unknown> = {}) => {
     const payload = structuredClone(webhookExample('push')) as Record<string, unknown> & {
+      after: string
       repository: { default_branch: string }
     }
     return { ...payload, ref, ...extra }
