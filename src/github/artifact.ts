@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path'
 
 /**
  * The slice of `@actions/artifact`'s `DefaultArtifactClient` this module uses. It is passed in rather
- * than imported so the engine and its tests do not depend on the package (see docs/comment.md).
+ * than imported so the engine and its tests do not depend on the package (the README explains the upload-report input).
  */
 export interface ArtifactUploader {
   uploadArtifact(

@@ -28,7 +28,7 @@ const STDERR_LINE_LENGTH = 300
 
 /**
  * `command:<cmd>`: the team's own program answers. It gets the rendered request as JSON on stdin and
- * prints the answer on stdout (see docs/providers.md for the protocol). The command line is split like a
+ * prints the answer on stdout (the README's Providers section describes the protocol). The command line is split like a
  * shell would split it, but no shell runs it.
  */
 export function createCommandProvider(ref: ProviderRef, command: string, options: CommandOptions): Provider {
