@@ -6,10 +6,11 @@ import type { Comparison, Verdict } from './compare/types.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
 import { createResultCache, type ResultCache } from './eval/cache.js'
 import { restoreResultCache, saveResultCache, type CacheKeyParts, type CacheOutcome } from './github/cache.js'
+import { createGitChangeSource, isShaAvailable } from './changes/git.js'
 import type { ChangeSource } from './changes/types.js'
 import { createApiChangeSource, createSnapshotSource } from './github/change-source.js'
 import { findChangedLines } from './github/check-run.js'
-import { readDefaultBranchPush, readPullRequestEvent } from './github/event.js'
+import { readDefaultBranchPush, readPullRequestEvent, type PullRequestRef } from './github/event.js'
 import { listLabels } from './github/labels.js'
 import { createOctokit, type Octokit } from './github/octokit.js'
 import { Publisher } from './github/publisher.js'
@@ -125,6 +126,30 @@ interface RunState {
   cache?: RunCache
 }
 
+/**
+ * The pull request's files come from the API (the authoritative list, as the PR shows it). Their
+ * contents come from the local git history when the checkout has both commits (`fetch-depth: 0`),
+ * which saves two API calls per file; otherwise from the API, so no checkout is needed at all.
+ */
+async function pullRequestSource(octokit: Octokit, pr: PullRequestRef): Promise<ChangeSource> {
+  const api = createApiChangeSource(octokit, pr, { warn: core.warning })
+  const workspace = process.env.GITHUB_WORKSPACE
+  const local =
+    workspace !== undefined &&
+    (await isShaAvailable(workspace, pr.baseSha)) &&
+    (await isShaAvailable(workspace, pr.headSha))
+  if (!local) return api
+  core.info('promptgate: reading both versions from the local git history')
+  const git = await createGitChangeSource(workspace, pr.baseSha, pr.headSha)
+  return {
+    baseRef: api.baseRef,
+    headRef: api.headRef,
+    listChangedFiles: () => api.listChangedFiles(),
+    read: (ref, path) => git.read(ref, path),
+    listFiles: ref => git.listFiles(ref)
+  }
+}
+
 /** A pull request: evaluate base against head, comment, gate. */
 async function evaluatePullRequest(
   state: RunState,
@@ -143,7 +168,7 @@ async function evaluatePullRequest(
   }
   state.context = context
 
-  const source = createApiChangeSource(octokit, pr, { warn: core.warning })
+  const source = await pullRequestSource(octokit, pr)
   const outcome = await runPipeline(
     pipelineOptions(inputs, source, state.cache, {
       trustedConfigOnly: event.name === 'pull_request_target',

@@ -135,7 +135,8 @@ describe('the action with a config suite: a markdown template, a JSONL golden se
     expect(body).toContain(PROMPT)
     expect(body).toContain('prompts/second.md')
     expect(body).toContain(`golden set ${GOLDEN} changed`)
-    expect(w.github.requests.filter(request => request.route?.includes('/git/trees/'))).toHaveLength(1)
+    // The checkout holds both commits, so the suite's files are listed from git, not the trees API.
+    expect(w.github.requests.filter(request => request.route?.includes('/git/trees/'))).toHaveLength(0)
     // Base and head of each prompt are the same text, so identical calls are made once: 2 prompts x 4 cases.
     expect(w.model.requests).toHaveLength(8)
     const warnings = run.annotations.filter(annotation => annotation.level === 'warning')

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Tree } from '../helpers/git-repo.js'
 import { eventPayload } from '../helpers/payloads.js'
 import { closeWorlds, startWorld } from '../helpers/world.js'
@@ -196,6 +198,30 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     // The base side comes from the cache: only the 3 head calls are new.
     expect(w.model.requests).toHaveLength(6)
     expect(w.model.requests.slice(3).every(r => !/one word/i.test(JSON.stringify(r.messages)))).toBe(true)
+  })
+
+  it('reads both versions from the local git history when the checkout has both commits', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    const run = await w.run()
+    expect(run.outputs.verdict).toBe('regressed')
+    expect(run.stdout).toContain('reading both versions from the local git history')
+    expect(w.github.requests.filter(r => r.path.includes('/contents/'))).toHaveLength(0)
+    expect(w.github.requests.filter(r => r.path.endsWith('/pulls/2/files'))).toHaveLength(1)
+  })
+
+  it('reads both versions through the API when there is no checkout', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    const empty = mkdtempSync(join(tmpdir(), 'promptgate-no-checkout-'))
+    try {
+      const run = await w.run({ env: { GITHUB_WORKSPACE: empty } })
+      expect(run.outputs.verdict).toBe('regressed')
+      expect(run.stdout).not.toContain('local git history')
+      const reads = w.github.requests.filter(r => r.path.includes('/contents/'))
+      expect(new Set(reads.map(r => r.query.ref))).toEqual(new Set([w.repo.baseSha, w.repo.headSha]))
+      expect(reads.some(r => r.path.endsWith(PROMPT))).toBe(true)
+    } finally {
+      rmSync(empty, { recursive: true, force: true })
+    }
   })
 
   it('rejects an unsupported event with one error naming the supported ones', async () => {
