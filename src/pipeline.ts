@@ -8,7 +8,6 @@ import { repositoryPath } from './config/normalise.js'
 import type { Config } from './config/types.js'
 import { errorMessage } from './errors.js'
 import type { ResultCache } from './eval/cache.js'
-import { planEvaluation } from './eval/plan.js'
 import { runEvaluation } from './eval/run.js'
 import type { EvalResults, PromptUnderTest } from './eval/types.js'
 import type { PromptVersion } from './prompts/types.js'
@@ -213,20 +212,15 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       checkAssertionTypes(testCase.assert, testCase.source ?? { file: prompt.path })
     }
   }
-  if (runnable.length > 0) {
-    await options.onPlanned?.({
-      prompts: runnable.length,
-      calls: planEvaluation(runnable).length,
-      promptsUnderTest: runnable
-    })
-  }
   const providers =
     typeof options.providers === 'function' ? options.providers(collected.config) : options.providers
   const results = await runEvaluation(prompts, {
     providers,
     concurrency: options.concurrency ?? collected.config?.concurrency,
     onProgress: options.onProgress,
-    cache: options.cache
+    cache: options.cache,
+    onPlanned: planned =>
+      options.onPlanned?.({ prompts: runnable.length, calls: planned.length, promptsUnderTest: runnable })
   })
   const comparison = compareResults(results, { maxErrors: collected.config?.maxErrors })
   const evaluated = collected.prompts.map((scoped, index) => ({

@@ -1,42 +1,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { CHATTY, INSTRUCTION_LINE, ONE_WORD, SENTIMENT_PROMPT, sentimentModel } from '../helpers/sentiment.js'
 import { closeWorlds, startWorld } from '../helpers/world.js'
 
 const TOKEN = 'ghs_e2eCheckToken0123456789'
-const PROMPT = 'prompts/sentiment.prompt.yml'
-
-const promptFile = (instruction: string) => `name: Sentiment
-model: openai/gpt-4o-mini
-messages:
-  - role: system
-    content: ${instruction}
-  - role: user
-    content: 'Review: {{review}}'
-testData:
-  - review: I love it
-    expected: positive
-  - review: It broke on day two
-    expected: negative
-evaluators:
-  - name: label
-    string:
-      equals: '{{expected}}'
-`
+const PROMPT = SENTIMENT_PROMPT
 
 afterEach(closeWorlds)
 
 function regression(options: { readOnly?: boolean } = {}) {
   return startWorld(
-    { [PROMPT]: promptFile('Answer with one word.') },
-    { [PROMPT]: promptFile('Be friendly and helpful.') },
-    {
-      token: TOKEN,
-      respond: ({ messages }) => {
-        const text = messages.map(message => message.content).join('\n')
-        const label = /love/.test(text) ? 'positive' : 'negative'
-        return /one word/.test(text) ? label : `I think it is ${label}.`
-      },
-      ...options
-    }
+    { [PROMPT]: ONE_WORD },
+    { [PROMPT]: CHATTY },
+    { token: TOKEN, respond: sentimentModel, ...options }
   )
 }
 
@@ -57,7 +32,7 @@ describe('check-name and upload-report', () => {
     expect(check.output.title).toBe('Regression in 1 of 1 prompt')
     expect(check.output.summary).toContain('[!CAUTION]')
     expect(check.annotations).toEqual([
-      expect.objectContaining({ path: PROMPT, start_line: 5, annotation_level: 'failure' })
+      expect.objectContaining({ path: PROMPT, start_line: INSTRUCTION_LINE, annotation_level: 'failure' })
     ])
     expect(check.annotations[0]!.message).toMatch(/^pass_rate dropped 1\.00/)
     expect(w.github.unhandled()).toEqual([])

@@ -4,44 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Tree } from '../helpers/git-repo.js'
 import { eventPayload } from '../helpers/payloads.js'
+import { CHATTY, ONE_WORD, SENTIMENT_PROMPT, sentimentModel } from '../helpers/sentiment.js'
 import { closeWorlds, startWorld } from '../helpers/world.js'
 
 const TOKEN = 'ghs_e2eTestToken0123456789'
-const PROMPT = 'prompts/sentiment.prompt.yml'
-
-function promptFile(instruction: string, extra = ''): string {
-  return `name: Sentiment
-model: openai/gpt-4o-mini
-modelParameters:
-  temperature: 0
-messages:
-  - role: system
-    content: ${instruction}
-  - role: user
-    content: 'Review: {{review}}'
-testData:
-  - review: I love it
-    expected: positive
-  - review: It broke on day two
-    expected: negative
-  - review: It is a box
-    expected: neutral
-evaluators:
-  - name: label
-    string:
-      equals: '{{expected}}'
-${extra}`
-}
-
-const ONE_WORD = promptFile('Answer with one word.')
-const CHATTY = promptFile('Be friendly and helpful.')
-
-/** A model that follows the "one word" instruction, and rambles without it. */
-function sentimentModel(request: { messages: { role: string; content: string }[] }): string {
-  const text = request.messages.map(message => message.content).join('\n')
-  const label = /love/.test(text) ? 'positive' : /broke/.test(text) ? 'negative' : 'neutral'
-  return /one word/i.test(text) ? label : `I think the review is ${label}.`
-}
+const PROMPT = SENTIMENT_PROMPT
 
 afterEach(closeWorlds)
 

@@ -18,6 +18,8 @@ export interface RunOptions {
   concurrency?: number
   /** Judge for llm assertions when neither the assertion nor the prompt names one. */
   defaultGrader?: ProviderRef
+  /** Once the plan is known and checked, before the first model call. */
+  onPlanned?: (planned: PlannedCall[]) => Promise<void> | void
   /** After each planned case is answered and checked; `total` is `planEvaluation(prompts).length`. */
   onProgress?: (done: number, total: number) => void
   /** Results of earlier runs: a call it holds is not made again, and each successful call is added. */
@@ -43,6 +45,7 @@ export async function runEvaluation(prompts: PromptUnderTest[], options: RunOpti
   const startedAt = performance.now()
   const planned = planEvaluation(prompts)
   for (const call of planned) options.providers.get(call.provider)
+  if (planned.length > 0) await options.onPlanned?.(planned)
 
   const scheduler = createScheduler(options.concurrency)
   const cancellation = new AbortController()

@@ -4,12 +4,8 @@ import type {
   CaseComparison,
   CaseSamples,
   Comparison,
-  Interval,
   MetricComparison,
-  MetricStatus,
-  PairedTest,
   PromptComparison,
-  Threshold,
   Verdict
 } from '../compare/types.js'
 import type { ChangeStatus } from '../changes/types.js'
@@ -47,22 +43,8 @@ export interface JsonPrompt {
   cases: JsonCase[]
 }
 
-export interface JsonMetric {
-  metric: string
-  base?: number
-  head?: number
-  delta?: number
-  threshold?: Threshold
-  status: MetricStatus
-  reason?: string
-  test?: PairedTest
-  pValue?: number
-  samples?: number
-  discordant?: { worse: number; better: number }
-  interval?: Interval
-  underpowered?: boolean
-  underpoweredReason?: string
-}
+/** A metric as the comparison gives it; `schema/report.schema.json` pins its public shape. */
+export type JsonMetric = MetricComparison
 
 export interface JsonCase {
   id: string
@@ -171,22 +153,12 @@ function caseEntry(comparison: CaseComparison): JsonCase {
 }
 
 function metricEntry(metric: MetricComparison): JsonMetric {
-  const { threshold } = metric
+  const { threshold, discordant, interval } = metric
   return defined({
-    metric: metric.metric,
-    base: metric.base,
-    head: metric.head,
-    delta: metric.delta,
+    ...metric,
     threshold: threshold && defined({ ...threshold }),
-    status: metric.status,
-    reason: metric.reason,
-    test: metric.test,
-    pValue: metric.pValue,
-    samples: metric.samples,
-    discordant: metric.discordant && { ...metric.discordant },
-    interval: metric.interval && { low: metric.interval.low, high: metric.interval.high },
-    underpowered: metric.underpowered,
-    underpoweredReason: metric.underpoweredReason
+    discordant: discordant && { ...discordant },
+    interval: interval && { ...interval }
   })
 }
 

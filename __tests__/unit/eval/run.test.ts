@@ -157,6 +157,19 @@ describe('runEvaluation', () => {
     expect(results.prompts[0]?.base).toBeUndefined()
   })
 
+  it('announces the plan once, before the first model call', async () => {
+    const server = await fakeServer(echo)
+    const announced: { calls: number; requestsSoFar: number }[] = []
+    await runEvaluation([prompt()], {
+      providers: fakeProviders(server.url),
+      onPlanned: planned => {
+        announced.push({ calls: planned.length, requestsSoFar: server.requests.length })
+      }
+    })
+    expect(announced).toEqual([{ calls: 4, requestsSoFar: 0 }])
+    expect(server.requests).toHaveLength(4)
+  })
+
   it('gives a removed prompt no results and makes no call for it', async () => {
     const server = await fakeServer(echo)
     const removed = prompt({ status: 'removed', head: undefined })
