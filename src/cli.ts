@@ -69,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
   const cache = values.cache ? createResultCache(values.cache, { scope: modelsEndpoint }) : undefined
   const source = await createGitChangeSource(values.repo, values.base, values.head)
+  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   const outcome = await runPipeline({
     source,
     configPath: values.config,
@@ -80,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
         workdir: values.repo,
         timeoutMs: 60_000,
         maxRetries: 6,
-        ...providerSettings(config)
+        ...providerSettings(config),
+        onSecret: secret => secrets.push(secret)
       }),
     concurrency,
     cache,
@@ -108,7 +110,6 @@ export async function main(argv: string[]): Promise<number> {
       headSha: source.headRef
     }
   }
-  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   if (values.report) {
     await writeFile(values.report, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets))
   }

@@ -14,6 +14,8 @@ export interface ActionInputs {
   uploadReport: boolean
   cache: boolean
   cachePath: string
+  /** `base`: only the base branch's providers run under pull_request too (always so under pull_request_target). */
+  trustedProviders: 'auto' | 'base'
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -45,6 +47,16 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name').trim(),
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
-    cachePath: core.getInput('cache-path') || '.promptgate/cache'
+    cachePath: core.getInput('cache-path') || '.promptgate/cache',
+    trustedProviders: trustedProvidersInput()
   }
+}
+
+function trustedProvidersInput(): 'auto' | 'base' {
+  const raw = core.getInput('trusted-providers').trim().toLowerCase()
+  if (raw === '' || raw === 'auto') return 'auto'
+  if (raw === 'base') return 'base'
+  throw new UserError(
+    `input "trusted-providers" must be "auto" or "base", not "${raw}"; fix it in the workflow's "with:" block`
+  )
 }

@@ -15,11 +15,17 @@ import { listLabels } from './github/labels.js'
 import { createOctokit, type Octokit } from './github/octokit.js'
 import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
-import { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js'
+import { providersNamedInConfig } from './config/named-providers.js'
+import {
+  runPipeline,
+  type PipelineOptions,
+  type PipelineOutcome,
+  type TrustedProvidersOption
+} from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
 import type { ReportContext } from './report/types.js'
-import { secretsFromEnvironment } from './secrets.js'
+import { secretsFromEnvironment, secretsOfProviders } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
 /** Every value that must never reach the comment, the summary or the report. */
@@ -81,24 +87,37 @@ function pipelineOptions(
   cache: RunCache | undefined,
   options: {
     trustedConfigOnly: boolean
+    trustedProviders?: TrustedProvidersOption
+    secrets: string[]
     announce?: (plan: { prompts: number; calls: number }) => Promise<void>
   }
 ): PipelineOptions {
+  const keepSecret = (value: string): void => {
+    core.setSecret(value)
+    options.secrets.push(value)
+  }
   return {
     source,
     configPath: inputs.configPath,
     trustedConfigOnly: options.trustedConfigOnly,
+    trustedProviders: options.trustedProviders,
     cache: cache?.results,
-    providers: config =>
-      createProviderRegistry({
+    providers: (config, trust) => {
+      // With a trusted set, a variable only the pull request names is never read, not even to mask it.
+      const named = trust ? trust.trusted : config ? providersNamedInConfig(config) : []
+      secretsOfProviders(named, process.env).forEach(keepSecret)
+      return createProviderRegistry({
         modelsToken: inputs.modelsToken,
         modelsEndpoint: inputs.modelsEndpoint,
         env: process.env,
         workdir: process.env.GITHUB_WORKSPACE,
         timeoutMs: 60_000,
         maxRetries: 6,
-        ...providerSettings(config)
-      }),
+        ...providerSettings(config),
+        trust,
+        onSecret: keepSecret
+      })
+    },
     onPlanned: async plan => {
       core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
       await options.announce?.(plan)
@@ -150,6 +169,16 @@ async function pullRequestSource(octokit: Octokit, pr: PullRequestRef): Promise<
   }
 }
 
+/**
+ * Under pull_request_target the run holds secrets while evaluating pull-request content, so only the base
+ * branch's providers may run; under pull_request that is the `trusted-providers: base` opt-in.
+ */
+function providerTrust(eventName: string, inputs: ActionInputs): TrustedProvidersOption | undefined {
+  if (eventName === 'pull_request_target') return { reason: 'Under pull_request_target' }
+  if (inputs.trustedProviders === 'base') return { reason: 'With trusted-providers: base' }
+  return undefined
+}
+
 /** A pull request: evaluate base against head, comment, gate. */
 async function evaluatePullRequest(
   state: RunState,
@@ -172,6 +201,8 @@ async function evaluatePullRequest(
   const outcome = await runPipeline(
     pipelineOptions(inputs, source, state.cache, {
       trustedConfigOnly: event.name === 'pull_request_target',
+      trustedProviders: providerTrust(event.name, inputs),
+      secrets,
       announce: plan =>
         publisher.comment(renderProgress({ ...plan, headSha: pr.headSha, runUrl: context.runUrl }))
     })
@@ -215,7 +246,13 @@ async function warmCache(
   state.context = { verdict: 'error', runUrl: runUrl(), headSha: push.sha }
   const source = createSnapshotSource(octokit, push, { warn: core.warning })
   // The default branch's own config is the maintainers', like the base config under pull_request_target.
-  const outcome = await runPipeline(pipelineOptions(inputs, source, state.cache, { trustedConfigOnly: true }))
+  const outcome = await runPipeline(
+    pipelineOptions(inputs, source, state.cache, {
+      trustedConfigOnly: true,
+      trustedProviders: { reason: 'On a push', whose: "the default branch's" },
+      secrets
+    })
+  )
   showWarnings(outcome.warnings)
   const { verdict } = outcome.comparison
   state.context = { ...state.context, verdict }

@@ -1,3 +1,6 @@
+import type { ProviderRef } from './prompts/types.js'
+import { secretsInUrl } from './providers/api-key.js'
+
 const REDACTED = '***'
 /** Shorter values are too likely to occur by chance in ordinary text to be worth masking. */
 const MIN_SECRET_LENGTH = 6
@@ -20,4 +23,15 @@ export function secretsFromEnvironment(env: Record<string, string | undefined>):
   return Object.entries(env)
     .filter(([name, value]) => SECRET_NAME.test(name) && value)
     .map(([, value]) => value as string)
+}
+
+/**
+ * The secrets that providers named in a config could carry: the values of the variables its `api_key_env`
+ * keys name and the credentials in its base URLs, whether or not a run calls them.
+ */
+export function secretsOfProviders(refs: ProviderRef[], env: Record<string, string | undefined>): string[] {
+  return refs.flatMap(ref => [
+    ...(ref.apiKeyEnv && env[ref.apiKeyEnv] ? [env[ref.apiKeyEnv] as string] : []),
+    ...(ref.baseUrl ? secretsInUrl(ref.baseUrl) : [])
+  ])
 }
