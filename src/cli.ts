@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     comparison: outcome.comparison,
     context: {
       verdict: final.verdict,
-      overrideLabel: final.overrideLabel,
+      ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
       baseSha: source.baseRef,
       headSha: source.headRef
     }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { applyOverride } from './compare/override.js'
+import { decideOverride, type OverrideOutcome } from './compare/override.js'
 import type { Comparison, Verdict } from './compare/types.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
 import { createResultCache, type ResultCache } from './eval/cache.js'
@@ -11,7 +11,7 @@ import type { ChangeSource } from './changes/types.js'
 import { createApiChangeSource, createSnapshotSource } from './github/change-source.js'
 import { findChangedLines } from './github/check-run.js'
 import { readDefaultBranchPush, readPullRequestEvent, type PullRequestRef } from './github/event.js'
-import { listLabels } from './github/labels.js'
+import { gatherOverrideEvidence } from './github/override-evidence.js'
 import { createOctokit, type Octokit } from './github/octokit.js'
 import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
@@ -92,7 +92,10 @@ function pipelineOptions(
     announce?: (plan: { prompts: number; calls: number }) => Promise<void>
   }
 ): PipelineOptions {
+  const masked = new Set<string>()
   const keepSecret = (value: string): void => {
+    if (masked.has(value)) return
+    masked.add(value)
     core.setSecret(value)
     options.secrets.push(value)
   }
@@ -209,12 +212,12 @@ async function evaluatePullRequest(
   )
   showWarnings(outcome.warnings)
 
-  const labels = outcome.comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
-  const final = applyOverride(outcome.comparison.verdict, labels, inputs.overrideLabel)
+  const final = await decideOverrideFor(outcome.comparison.verdict, octokit, pr, inputs.overrideLabel)
   state.context = {
     ...context,
     verdict: final.verdict,
-    overrideLabel: final.overrideLabel,
+    ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
+    ...(final.refused ? { overrideRefused: final.refused } : {}),
     fullReportHint: 'the job summary of this run'
   }
   const changedLines = inputs.checkName
@@ -225,7 +228,18 @@ async function evaluatePullRequest(
     { createComment: final.verdict !== 'skipped', changedLines }
   )
   core.setOutput('verdict', final.verdict)
-  gate(final.verdict, inputs, outcome.comparison, final.overrideLabel)
+  gate(final, inputs, outcome.comparison)
+}
+
+/** The override is looked up only for a regression; see `decideOverride` for when the label counts. */
+async function decideOverrideFor(
+  verdict: Verdict,
+  octokit: Octokit,
+  pr: PullRequestRef,
+  label: string
+): Promise<OverrideOutcome> {
+  if (verdict !== 'regressed') return { verdict }
+  return decideOverride(verdict, await gatherOverrideEvidence(octokit, pr, label))
 }
 
 /**
@@ -258,7 +272,7 @@ async function warmCache(
   state.context = { ...state.context, verdict }
   await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
   core.setOutput('verdict', verdict)
-  if (verdict === 'error') gate(verdict, inputs, outcome.comparison)
+  if (verdict === 'error') gate({ verdict }, inputs, outcome.comparison)
   else core.info(`promptgate: evaluated ${push.branch} at ${push.sha.slice(0, 7)} for the result cache`)
 }
 
@@ -303,13 +317,15 @@ export async function run(): Promise<void> {
   }
 }
 
-function gate(verdict: Verdict, inputs: ActionInputs, comparison: Comparison, overrideLabel?: string): void {
-  switch (verdict) {
+function gate(outcome: OverrideOutcome, inputs: ActionInputs, comparison: Comparison): void {
+  switch (outcome.verdict) {
     case 'regressed':
       if (inputs.failOnRegression) {
         const regressed = comparison.prompts.filter(prompt => prompt.regressed).map(prompt => prompt.path)
         core.setFailed(
-          `promptgate: ${regressed.join(', ')} regressed past the threshold. Fix the prompt, or add the label "${inputs.overrideLabel}" to accept the regression.`
+          outcome.refused
+            ? `promptgate: ${regressed.join(', ')} regressed past the threshold, and the label "${outcome.refused.label}" does not count: ${outcome.refused.reason}.`
+            : `promptgate: ${regressed.join(', ')} regressed past the threshold. Fix the prompt, or have a maintainer add the label "${inputs.overrideLabel}" to accept the regression.`
         )
       } else {
         core.warning(
@@ -328,7 +344,9 @@ function gate(verdict: Verdict, inputs: ActionInputs, comparison: Comparison, ov
       return
     }
     case 'overridden':
-      core.notice(`promptgate: the regression was accepted by the label "${overrideLabel}"`)
+      core.notice(
+        `promptgate: the regression was accepted by the label "${outcome.accepted?.label}", added by ${outcome.accepted?.actor} at ${outcome.accepted?.at}`
+      )
       return
     case 'skipped':
       core.info('promptgate: no prompt changed; nothing to evaluate')
