@@ -8,7 +8,7 @@ import { runPipeline } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderJobSummary } from './report/index.js'
-import { redactSecrets, secretsFromEnvironment } from './secrets.js'
+import { redactDeep, redactSecrets, secretsFromEnvironment } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
 const USAGE = `Usage: promptgate [options]
@@ -101,15 +101,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`promptgate: warning: ${where}${warning.message}\n`)
   }
   const final = applyOverride(outcome.comparison.verdict, values.accept ? [ACCEPT_LABEL] : [], ACCEPT_LABEL)
-  const input = {
-    comparison: outcome.comparison,
-    context: {
-      verdict: final.verdict,
-      ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
-      baseSha: source.baseRef,
-      headSha: source.headRef
-    }
-  }
+  const input = redactDeep(
+    {
+      comparison: outcome.comparison,
+      context: {
+        verdict: final.verdict,
+        ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
+        baseSha: source.baseRef,
+        headSha: source.headRef
+      }
+    },
+    secrets
+  )
   if (values.report) {
     await writeFile(values.report, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets))
   }

@@ -16,6 +16,27 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
   return redacted
 }
 
+/** Invisible characters a model could slip into an echoed secret so that it no longer matches. */
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g
+
+/**
+ * Every string in a value (the comparison, with model outputs and vars) with its zero-width characters
+ * dropped and its secrets redacted, before anything is rendered: escaping could otherwise split a secret
+ * (`ghs_x` becomes `ghs\_x` in markdown) so that the last pass over the rendered text misses it.
+ */
+export function redactDeep<T>(value: T, secrets: Iterable<string | undefined>): T {
+  const list = [...secrets]
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return redactSecrets(item.replace(ZERO_WIDTH, ''), list)
+    if (Array.isArray(item)) return item.map(walk)
+    if (typeof item === 'object' && item !== null) {
+      return Object.fromEntries(Object.entries(item).map(([key, member]) => [key, walk(member)]))
+    }
+    return item
+  }
+  return walk(value) as T
+}
+
 const SECRET_NAME = /(TOKEN|KEY|SECRET|PASSWORD|CREDENTIAL)/i
 
 /** Values of environment variables whose names say they hold a secret (API keys, tokens). */
