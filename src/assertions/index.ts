@@ -68,9 +68,11 @@ export async function runAssertion(spec: AssertionSpec, context: AssertionContex
   if (handler.scoreThreshold && spec.threshold !== undefined) {
     outcome = { ...outcome, pass: outcome.score >= readThreshold(spec, context.source) }
   }
-  if (negated) outcome = { ...outcome, pass: !outcome.pass, score: 1 - outcome.score }
+  if (negated && !outcome.indeterminate)
+    outcome = { ...outcome, pass: !outcome.pass, score: 1 - outcome.score }
 
-  return { ...outcome, metric, type: spec.type, weight }
+  const { indeterminate: _indeterminate, ...judged } = outcome
+  return { ...judged, metric, type: spec.type, weight }
 }
 
 function lookUp(name: string): RegisteredHandler | undefined {
