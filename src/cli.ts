@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { createGitChangeSource } from './changes/git.js'
 import { applyOverride } from './compare/override.js'
@@ -8,6 +7,7 @@ import { runPipeline } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderJobSummary } from './report/index.js'
+import { writeReportFile } from './report/write-report-file.js'
 import { redactSecrets, secretsFromEnvironment } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
@@ -110,7 +110,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   if (values.report) {
-    await writeFile(values.report, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets))
+    const text = redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets)
+    await writeReportFile(process.cwd(), values.report, text, '--report')
   }
   process.stdout.write(`${redactSecrets(renderJobSummary(input), secrets)}\n`)
   process.stderr.write(`promptgate: verdict ${final.verdict}\n`)
