@@ -18,6 +18,7 @@ import { changeReason, loadPromptUnderTest, type PromptIdentity } from './suites
 import {
   configuredThresholds,
   DEFAULT_THRESHOLDS,
+  checkThresholdNames,
   unusedThresholdWarnings,
   type ThresholdScope
 } from './suites/thresholds.js'
@@ -212,6 +213,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       checkAssertionTypes(testCase.assert, testCase.source ?? { file: prompt.path })
     }
   }
+  if (collected.config) checkThresholdNames(collected.prompts, collected.config.file)
   const providers =
     typeof options.providers === 'function' ? options.providers(collected.config) : options.providers
   const results = await runEvaluation(prompts, {

@@ -125,6 +125,23 @@ describe('bad input to the action', () => {
     expect(w.stickyComments()[0]?.body).toMatch(/ran longer than 250 ms/)
   })
 
+  it('a misspelt threshold (pass_rat) is an error at its config line with a did-you-mean, before any call', async () => {
+    const config = lines('version: 1', 'thresholds:', '  pass_rat: { max_drop: 0 }')
+    const w = await startWorld(
+      { [CONFIG]: config, [SENTIMENT_PROMPT]: ONE_WORD },
+      { [CONFIG]: config, [SENTIMENT_PROMPT]: CHATTY },
+      { token: TOKEN, respond: sentimentModel }
+    )
+    const run = await w.run()
+
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verdict).toBe('error')
+    expect(errors(run)).toHaveLength(1)
+    expect(errors(run)[0]?.properties).toContain(`file=${CONFIG},line=3`)
+    expect(errors(run)[0]?.message).toMatch(/did you mean "pass_rate"\?/)
+    expect(w.model.requests).toHaveLength(0)
+  })
+
   it('never writes the report through a symbolic link planted in the checkout', async () => {
     const outside = join(mkdtempSync(join(tmpdir(), 'promptgate-victim-')), '.bashrc')
     writeFileSync(outside, 'export PS1=safe\n')
