@@ -14,6 +14,8 @@ export interface ActionInputs {
   uploadReport: boolean
   cache: boolean
   cachePath: string
+  /** `max-calls`: the most model calls a run may plan; undefined when the input is empty. */
+  maxCalls?: number
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -24,6 +26,18 @@ function booleanInput(name: string, fallback: boolean): boolean {
   throw new UserError(
     `input "${name}" must be true or false, not "${raw}"; fix it in the workflow's "with:" block`
   )
+}
+
+function countInput(name: string): number | undefined {
+  const raw = core.getInput(name).trim()
+  if (raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UserError(
+      `input "${name}" must be a whole number of 1 or more, not "${raw}"; fix it in the workflow's "with:" block`
+    )
+  }
+  return value
 }
 
 export function readInputs(): ActionInputs {
@@ -45,6 +59,7 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name').trim(),
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
-    cachePath: core.getInput('cache-path') || '.promptgate/cache'
+    cachePath: core.getInput('cache-path') || '.promptgate/cache',
+    maxCalls: countInput('max-calls')
   }
 }

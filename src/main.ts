@@ -89,6 +89,8 @@ function pipelineOptions(
     configPath: inputs.configPath,
     trustedConfigOnly: options.trustedConfigOnly,
     cache: cache?.results,
+    maxCalls:
+      inputs.maxCalls === undefined ? undefined : { limit: inputs.maxCalls, source: 'the max-calls input' },
     providers: config =>
       createProviderRegistry({
         modelsToken: inputs.modelsToken,

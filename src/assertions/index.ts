@@ -33,6 +33,14 @@ const ownHandlers: Record<string, RegisteredHandler> = {
 
 const NEGATION = 'not-'
 
+/** Types whose check asks a model (a judge or an embeddings API), so each use is a call of the run. */
+const MODEL_GRADED = new Set(['llm-choice', 'llm-rubric', 'similar'])
+
+/** Whether an assertion of this type (with or without `not-`) makes a model call per output. */
+export function isModelGraded(type: string): boolean {
+  return MODEL_GRADED.has(type.startsWith(NEGATION) ? type.slice(NEGATION.length) : type)
+}
+
 /** Every type name the registry knows, without the `not-` prefix. */
 export function knownAssertionTypes(): string[] {
   return [...new Set([...Object.keys(deterministicHandlers), ...Object.keys(ownHandlers)])].sort()
