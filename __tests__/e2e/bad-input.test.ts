@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ONE_WORD, CHATTY, SENTIMENT_PROMPT, sentimentModel } from '../helpers/sentiment.js'
+import { createTwoCommitRepo } from '../helpers/git-repo.js'
+import { runCli } from '../helpers/run-cli.js'
 import { closeWorlds, startWorld } from '../helpers/world.js'
 
 const TOKEN = 'ghs_e2eBadInputToken0123456789'
@@ -163,5 +166,61 @@ describe('bad input to the action', () => {
       /the report-path input "promptgate-report.json" goes through the symbolic link .* never written through a link/
     )
     expectNoStack(run.stdout + run.stderr)
+  })
+})
+
+describe('bad input to the CLI', () => {
+  const config = lines(
+    'version: 1',
+    'provider: { id: "openai:m", base_url: "http://127.0.0.1:9", api_key_env: LLM_KEY }',
+    'suites:',
+    '  - name: s',
+    '    prompts: prompts/*.md',
+    '    tests: [{ vars: { q: one } }]',
+    "    assert: [{ type: contains, value: 'x' }]"
+  )
+
+  it('a prompt file that is not UTF-8 is one error naming the file and line', async () => {
+    const repo = createTwoCommitRepo(
+      { [CONFIG]: config, 'prompts/a.md': 'Say {{q}}\n' },
+      { [CONFIG]: config }
+    )
+    try {
+      // Latin-1 "é" on line 2 of the head version.
+      writeFileSync(join(repo.dir, 'prompts/a.md'), Buffer.from('Say {{q}}\nCaf\xe9\n', 'latin1'))
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir })
+      git('add', '.')
+      git('-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'latin-1')
+      const run = await runCli(['--repo', repo.dir, '--base', repo.baseSha, '--head', 'HEAD', '--dry-run'])
+
+      expect(run.code).toBe(2)
+      expect(run.stderr).toBe(
+        'promptgate: prompts/a.md:2: the file is not UTF-8 text (it may be saved as Latin-1 or UTF-16, or be binary); save it as UTF-8\n'
+      )
+    } finally {
+      repo.remove()
+    }
+  })
+
+  it('--report through a symbolic link is refused and the link target is left alone', async () => {
+    const repo = createTwoCommitRepo({ [CONFIG]: config }, { [CONFIG]: config })
+    try {
+      const victim = join(mkdtempSync(join(tmpdir(), 'promptgate-victim-')), '.bashrc')
+      writeFileSync(victim, 'safe')
+      symlinkSync(victim, join(repo.dir, 'report.json'))
+      const run = await runCli(
+        ['--repo', repo.dir, '--base', repo.baseSha, '--head', repo.headSha, '--report', 'report.json'],
+        {},
+        repo.dir
+      )
+
+      expect(run.code).toBe(2)
+      expect(run.stderr).toMatch(
+        /promptgate: --report "report.json" goes through the symbolic link .* -> .*\.bashrc/
+      )
+      expect(readFileSync(victim, 'utf8')).toBe('safe')
+    } finally {
+      repo.remove()
+    }
   })
 })

@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { spawn } from 'node:child_process'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../helpers/fake-openai.js'
 import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from '../helpers/git-repo.js'
-import { NODE } from '../helpers/run-action.js'
+import { runCli } from '../helpers/run-cli.js'
 
-const CLI = join(resolve(import.meta.dirname, '..', '..'), 'dist', 'cli.js')
 const CONFIG = '.github/promptgate.yml'
 const KEY = 'sk-e2e-cli-budget-0123456789'
 
@@ -54,20 +52,12 @@ async function setUp(base: Tree, head: Tree): Promise<{ repo: TwoCommitRepo; mod
   return { repo, model }
 }
 
-async function cli(repo: TwoCommitRepo, model: FakeOpenAI, ...args: string[]) {
-  const child = spawn(
-    NODE,
-    [CLI, '--repo', repo.dir, '--base', repo.baseSha, '--head', repo.headSha, ...args],
-    {
-      env: { PATH: process.env.PATH ?? '', HOME: repo.dir, LLM_URL: model.url, LLM_KEY: KEY }
-    }
-  )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', chunk => (stdout += chunk))
-  child.stderr.on('data', chunk => (stderr += chunk))
-  const code = await new Promise<number>(done => child.on('close', exit => done(exit ?? -1)))
-  return { code, stdout, stderr }
+function cli(repo: TwoCommitRepo, model: FakeOpenAI, ...args: string[]) {
+  return runCli(['--repo', repo.dir, '--base', repo.baseSha, '--head', repo.headSha, ...args], {
+    HOME: repo.dir,
+    LLM_URL: model.url,
+    LLM_KEY: KEY
+  })
 }
 
 const tree = (greeting: string, extra: string[] = []): Tree => ({
@@ -133,6 +123,17 @@ describe('the CLI budget: --dry-run and --max-calls', () => {
       'Cap: 10 (max_calls in .github/promptgate.yml); this plan needs 24, so a real run would stop before its first call.'
     )
     expect(model.requests).toHaveLength(0)
+  })
+
+  it('counts calls the result cache would answer: the cap bounds the plan', async () => {
+    const { repo, model } = await setUp(tree('Hello'), tree('Good morning'))
+    const cache = join(repo.dir, '.cache-dir')
+    expect((await cli(repo, model, '--cache', cache)).code).toBe(0)
+    const made = model.requests.length
+    const again = await cli(repo, model, '--cache', cache, '--max-calls', '20')
+    expect(again.code).toBe(2)
+    expect(again.stderr).toMatch(/plan needs 24 model calls/)
+    expect(model.requests).toHaveLength(made)
   })
 
   it('a plan within the cap runs', async () => {

@@ -105,6 +105,26 @@ describe('deeply nested values', () => {
     expect(error.file).toBe('evals/set.yaml')
   })
 
+  it('in the config is one error naming the config', () => {
+    const error = thrown(() =>
+      loadConfig(`version: 1\nx: ${deepArray(MAX_NESTING + 5)}\n`, '.github/promptgate.yml', {})
+    )
+    expect(error.file).toBe('.github/promptgate.yml')
+    expect(error.message).toMatch(/nests more than/)
+  })
+
+  it('in a file:// JSON value is one error naming that file', async () => {
+    const error = await rejected(() =>
+      resolveFileValues(
+        [{ type: 'is-json', value: 'file://schema.json' }],
+        async () => deepArray(100_000),
+        () => ({ file: 'c.yml', what: 'assertion' })
+      )
+    )
+    expect(error.file).toBe('schema.json')
+    expect(error.message).toMatch(/nests more than/)
+  })
+
   it('accepts a value right at the limit and refuses one level more', () => {
     const nest = (depth: number): unknown => (depth === 0 ? 'leaf' : [nest(depth - 1)])
     expect(() => assertNesting(nest(MAX_NESTING), { file: 'f' })).not.toThrow()
