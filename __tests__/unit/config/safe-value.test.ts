@@ -55,7 +55,11 @@ describe('YAML alias bombs', () => {
   })
 
   it('in a YAML golden set are one error naming the golden set', async () => {
-    const read = async () => `- vars:\n${aliasBomb('    q').replace(/^(?!    q)/gm, '    ')}`
+    const indented = aliasBomb('q')
+      .trimEnd()
+      .split('\n')
+      .map(line => `    ${line}`)
+    const read = async () => `- vars:\n${indented.join('\n')}\n`
     const error = await rejected(() => loadTestCases('evals/set.yaml', { file: 'c.yml', read }))
     expect(errorMessage(error)).toMatch(/^evals\/set\.yaml: .*alias bomb/)
   })
