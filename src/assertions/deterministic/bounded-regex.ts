@@ -7,10 +7,9 @@ import vm from 'node:vm'
  */
 export const REGEX_TIME_LIMIT_MS = 250
 
-// One context, reused: V8 interrupts a script (a regex match included) at the vm timeout, which
-// is the one built-in way to bound a synchronous match without a worker per call.
-const context = vm.createContext({ match: () => false })
-const script = new vm.Script('match()')
+// One context, made on first use and reused: V8 interrupts a script (a regex match included) at
+// the vm timeout, the one built-in way to bound a synchronous match without a worker per call.
+let sandbox: { context: vm.Context; script: vm.Script } | undefined
 
 /** `pattern.test(text)`, or `'timeout'` when the match runs past the limit. */
 export function testWithTimeLimit(
@@ -18,6 +17,8 @@ export function testWithTimeLimit(
   text: string,
   limitMs = REGEX_TIME_LIMIT_MS
 ): boolean | 'timeout' {
+  sandbox ??= { context: vm.createContext({ match: () => false }), script: new vm.Script('match()') }
+  const { context, script } = sandbox
   context.match = () => pattern.test(text)
   try {
     return script.runInContext(context, { timeout: limitMs }) as boolean
