@@ -16,6 +16,8 @@ export interface ActionInputs {
   cachePath: string
   /** `base`: only the base branch's providers run under pull_request too (always so under pull_request_target). */
   trustedProviders: 'auto' | 'base'
+  /** `max-calls`: the most model calls a run may plan; undefined when the input is empty. */
+  maxCalls?: number
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -26,6 +28,18 @@ function booleanInput(name: string, fallback: boolean): boolean {
   throw new UserError(
     `input "${name}" must be true or false, not "${raw}"; fix it in the workflow's "with:" block`
   )
+}
+
+function countInput(name: string): number | undefined {
+  const raw = core.getInput(name).trim()
+  if (raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UserError(
+      `input "${name}" must be a whole number of 1 or more, not "${raw}"; fix it in the workflow's "with:" block`
+    )
+  }
+  return value
 }
 
 export function readInputs(): ActionInputs {
@@ -48,7 +62,8 @@ export function readInputs(): ActionInputs {
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
     cachePath: core.getInput('cache-path') || '.promptgate/cache',
-    trustedProviders: trustedProvidersInput()
+    trustedProviders: trustedProvidersInput(),
+    maxCalls: countInput('max-calls')
   }
 }
 

@@ -105,6 +105,8 @@ function pipelineOptions(
     trustedConfigOnly: options.trustedConfigOnly,
     trustedProviders: options.trustedProviders,
     cache: cache?.results,
+    maxCalls:
+      inputs.maxCalls === undefined ? undefined : { limit: inputs.maxCalls, source: 'the max-calls input' },
     providers: (config, trust) => {
       // With a trusted set, a variable only the pull request names is never read, not even to mask it.
       const named = trust ? trust.trusted : config ? providersNamedInConfig(config) : []
