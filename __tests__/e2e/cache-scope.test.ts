@@ -3,13 +3,15 @@
  * service, driven by the real @actions/cache client, with GitHub's cache scopes per event.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { startFakeActionsCache, type FakeActionsCache } from '../helpers/fake-actions-cache.js'
 import type { FakeRequest } from '../helpers/fake-openai.js'
 import type { Tree } from '../helpers/git-repo.js'
 import { eventPayload } from '../helpers/payloads.js'
 import { CHATTY, ONE_WORD, SENTIMENT_PROMPT, sentimentModel } from '../helpers/sentiment.js'
+import { NODE } from '../helpers/run-action.js'
 import { closeWorlds, startWorld, type World } from '../helpers/world.js'
 
 const TOKEN = 'ghs_e2eCacheScopeToken0123456789'
@@ -217,5 +219,36 @@ describe('the result cache key covers the API key', () => {
     const cacheDir = join(w.runnerTemp, 'promptgate-cache')
     const stored = entryFiles(cacheDir).map(file => `${file}${readFileSync(join(cacheDir, file), 'utf8')}`)
     expect(stored.join('\n')).not.toMatch(/sk-team|TEAM_/)
+  })
+})
+
+describe('the CLI result cache', () => {
+  it('keeps --cache DIR where it is told, so a re-run makes no model call', async () => {
+    const w = await world({ actionsCache: false })
+    const cacheDir = join(w.runnerTemp, 'cli-cache')
+    // Asynchronous: the fake model answers from this process.
+    const cli = () =>
+      new Promise<{ status: number | null; stderr: string }>(done => {
+        const child = spawn(
+          NODE,
+          [
+            resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js'),
+            ...['--repo', w.repo.dir, '--base', w.repo.baseSha, '--head', w.repo.headSha],
+            ...['--models-endpoint', w.model.url, '--cache', cacheDir]
+          ],
+          { env: { PATH: process.env.PATH, GITHUB_TOKEN: TOKEN } }
+        )
+        let stderr = ''
+        child.stderr.on('data', chunk => (stderr += chunk))
+        child.on('close', status => done({ status, stderr }))
+      })
+    const first = await cli()
+    expect(first.status).toBe(1)
+    expect(w.model.requests).toHaveLength(6)
+    expect(entryFiles(cacheDir)).toHaveLength(6)
+    const again = await cli()
+    expect(again.status).toBe(1)
+    expect(w.model.requests).toHaveLength(6)
+    expect(again.stderr).toContain(`6 result(s) from the cache, 0 added to ${cacheDir}`)
   })
 })
