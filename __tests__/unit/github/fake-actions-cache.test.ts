@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,8 @@ let root: string
 const saved = { ...process.env }
 
 beforeAll(async () => {
+  // The client logs every request as a workflow command; the test reads what the fake recorded instead.
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
   fake = await startFakeActionsCache()
   root = mkdtempSync(join(tmpdir(), 'promptgate-fake-cache-'))
   mkdirSync(join(root, 'workspace'))
@@ -26,6 +28,7 @@ beforeAll(async () => {
   process.env.GITHUB_SERVER_URL = 'https://github.com'
 })
 afterAll(async () => {
+  jest.restoreAllMocks()
   process.env = saved
   rmSync(root, { recursive: true, force: true })
   await fake.close()
