@@ -136,7 +136,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     const sides = report.prompts.flatMap(prompt => prompt.cases.flatMap(c => [c.base, c.head]))
     expect(sides).toHaveLength(6)
     expect(sides.every(side => side?.cached === true)).toBe(true)
-  })
+  }, 30_000)
 
   it('makes every call again without a cache service, and says so without failing', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
@@ -145,7 +145,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     expect(rerun.outputs.verdict).toBe('regressed')
     expect(w.model.requests).toHaveLength(12)
     expect(rerun.annotations.some(a => a.level === 'notice' && /cache service/i.test(a.message))).toBe(true)
-  })
+  }, 30_000)
 
   it('makes every call again when the cache input is off', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
@@ -180,7 +180,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     // The base side comes from the cache: only the 3 head calls are new.
     expect(w.model.requests).toHaveLength(6)
     expect(w.model.requests.slice(3).every(r => !/one word/i.test(JSON.stringify(r.messages)))).toBe(true)
-  })
+  }, 30_000)
 
   it('reads both versions from the local git history when the checkout has both commits', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
