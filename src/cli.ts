@@ -4,6 +4,7 @@ import { applyOverride } from './compare/override.js'
 import { errorMessage, isUserError } from './errors.js'
 import { createResultCache } from './eval/cache.js'
 import { planPipeline, runPipeline, type PipelineWarning } from './pipeline.js'
+import { credentialIdentity } from './providers/credential-identity.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderDryRun } from './report/dry-run.js'
@@ -84,7 +85,12 @@ export async function main(argv: string[]): Promise<number> {
     'https://models.github.ai/inference'
   ).replace(/\/+$/, '')
   // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
-  const cache = values.cache ? createResultCache(values.cache, { scope: modelsEndpoint }) : undefined
+  const cache = values.cache
+    ? createResultCache(values.cache, {
+        scope: modelsEndpoint,
+        credentialOf: ref => credentialIdentity(ref, process.env)
+      })
+    : undefined
   const source = await createGitChangeSource(values.repo, values.base, values.head)
   const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   if (values['dry-run']) {

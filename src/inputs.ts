@@ -61,7 +61,8 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name').trim(),
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
-    cachePath: core.getInput('cache-path') || '.promptgate/cache',
+    // Deprecated and ignored (main.ts warns): the cache lives under RUNNER_TEMP.
+    cachePath: core.getInput('cache-path').trim(),
     trustedProviders: trustedProvidersInput(),
     maxCalls: countInput('max-calls')
   }
