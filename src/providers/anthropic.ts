@@ -10,8 +10,6 @@ import { describeProviderError, type SdkErrorClasses } from './describe-error.js
 import { toMessageCreateParams } from './messages-request.js'
 import type { Completion, CompletionRequest, Provider, TokenUsage } from './types.js'
 
-export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
-
 const ANTHROPIC_ERROR_CLASSES: SdkErrorClasses = {
   APIUserAbortError,
   APIConnectionTimeoutError,

@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ProviderRef } from '../prompts/types.js'
-
-/** The variable each kind reads its key from when `api_key_env` names none (see `providers/index.ts`). */
-const DEFAULT_KEY_VARIABLES: Record<string, string> = {
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY'
-}
+import { HTTP_PROVIDER_DEFAULTS } from './defaults.js'
 
 /**
  * Which account answers a provider's calls, for the result cache: the variable its API key is read from
@@ -21,7 +16,7 @@ export function credentialIdentity(
   env: Record<string, string | undefined>
 ): string | undefined {
   const kind = ref.id.slice(0, Math.max(0, ref.id.indexOf(':')))
-  const fallback = DEFAULT_KEY_VARIABLES[kind]
+  const fallback = HTTP_PROVIDER_DEFAULTS[kind]?.keyVariable
   if (!fallback) return undefined
   const variable = ref.apiKeyEnv ?? fallback
   const value = env[variable]

@@ -1,6 +1,7 @@
 import { isUserError, UserError } from '../errors.js'
 import type { ProviderRef } from '../prompts/types.js'
-import { ANTHROPIC_BASE_URL, anthropicRoot, createAnthropicProvider } from './anthropic.js'
+import { anthropicRoot, createAnthropicProvider } from './anthropic.js'
+import { HTTP_PROVIDER_DEFAULTS } from './defaults.js'
 import { readApiKey, secretsInUrl } from './api-key.js'
 import { createCommandProvider } from './command.js'
 import { checkedPrice, withCost } from './cost.js'
@@ -18,7 +19,6 @@ export interface ProviderRegistry {
 
 const KINDS = ['github', 'openai', 'anthropic', 'command'] as const
 type Kind = (typeof KINDS)[number]
-const OPENAI_BASE_URL = 'https://api.openai.com/v1'
 
 /**
  * Makes providers from refs: the kind's client, then the price (cost on every completion that reports
@@ -123,8 +123,9 @@ function priceFor(
 }
 
 function createOpenAIProvider(ref: ProviderRef, model: string, environment: ProviderEnvironment): Provider {
-  const baseURL = ref.baseUrl ?? OPENAI_BASE_URL
-  const key = readApiKey(ref, baseURL, 'OPENAI_API_KEY', environment.env)
+  const { baseUrl, keyVariable } = HTTP_PROVIDER_DEFAULTS.openai!
+  const baseURL = ref.baseUrl ?? baseUrl
+  const key = readApiKey(ref, baseURL, keyVariable, environment.env)
   for (const secret of [key.value, ...secretsInUrl(baseURL)]) environment.onSecret?.(secret)
   return createOpenAICompatibleProvider(ref, {
     baseURL,
@@ -137,8 +138,9 @@ function createOpenAIProvider(ref: ProviderRef, model: string, environment: Prov
 }
 
 function createAnthropicFromRef(ref: ProviderRef, model: string, environment: ProviderEnvironment): Provider {
-  const baseURL = anthropicRoot(ref.baseUrl ?? ANTHROPIC_BASE_URL)
-  const key = readApiKey(ref, baseURL, 'ANTHROPIC_API_KEY', environment.env)
+  const { baseUrl, keyVariable } = HTTP_PROVIDER_DEFAULTS.anthropic!
+  const baseURL = anthropicRoot(ref.baseUrl ?? baseUrl)
+  const key = readApiKey(ref, baseURL, keyVariable, environment.env)
   for (const secret of [key.value, ...secretsInUrl(baseURL)]) environment.onSecret?.(secret)
   return createAnthropicProvider(ref, {
     baseURL,

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js'
 import type { ProviderRef } from '../prompts/types.js'
+import { HTTP_PROVIDER_DEFAULTS } from './defaults.js'
 
 /**
  * The providers a run that holds secrets may call: those its trusted configuration names, plus
@@ -21,11 +22,6 @@ interface Endpoint {
   keyVariable?: string
 }
 
-const DEFAULT_ENDPOINTS: Record<string, { url: string; keyVariable: string }> = {
-  openai: { url: 'https://api.openai.com/v1', keyVariable: 'OPENAI_API_KEY' },
-  anthropic: { url: 'https://api.anthropic.com', keyVariable: 'ANTHROPIC_API_KEY' }
-}
-
 function kindOf(id: string): string {
   const colon = id.indexOf(':')
   return colon > 0 ? id.slice(0, colon) : ''
@@ -43,8 +39,8 @@ function endpointOf(ref: ProviderRef): Endpoint | undefined {
   const kind = kindOf(ref.id)
   if (kind === 'github') return undefined
   if (kind === 'command') return { kind, target: ref.id.trim() }
-  const defaults = DEFAULT_ENDPOINTS[kind]
-  const url = ref.baseUrl ?? defaults?.url ?? ''
+  const defaults = HTTP_PROVIDER_DEFAULTS[kind]
+  const url = ref.baseUrl ?? defaults?.baseUrl ?? ''
   return { kind, target: normalisedUrl(url), keyVariable: ref.apiKeyEnv ?? defaults?.keyVariable }
 }
 
