@@ -52,7 +52,7 @@ describe('secrets', () => {
     const run = await w.run({
       modelsEndpoint: 'http://127.0.0.1:9/unused',
       env: { LLM_URL: w.model.url, MODEL_ACCESS },
-      inputs: { 'report-path': 'report.json' }
+      inputs: { 'report-path': 'report.json', 'check-name': 'promptgate' }
     })
 
     expect(w.model.requests).toHaveLength(2)
@@ -62,7 +62,9 @@ describe('secrets', () => {
     expect(body).toContain('my key is ***')
     const report = readFileSync(join(w.repo.dir, 'report.json'), 'utf8')
     const logs = `${run.stdout}${run.stderr}`.replace(/^::add-mask::.*$/gm, '')
-    for (const text of [body, run.summary, report, logs]) {
+    const checkRun = JSON.stringify(w.github.state.checkRuns)
+    expect(checkRun).toContain('***')
+    for (const text of [body, run.summary, report, logs, checkRun]) {
       expect(text).not.toContain(MODEL_ACCESS)
       expect(text).not.toContain(MODEL_ACCESS.replace(/_/g, '\\_'))
       expect(text.replace(/[\u200B-\u200D\uFFFD]/g, '')).not.toContain(MODEL_ACCESS)
