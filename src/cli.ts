@@ -9,7 +9,7 @@ import { buildJsonReport } from './report/json.js'
 import { renderDryRun } from './report/dry-run.js'
 import { renderJobSummary } from './report/index.js'
 import { writeReportFile } from './report/write-report-file.js'
-import { redactSecrets, secretsFromEnvironment } from './secrets.js'
+import { redactDeep, redactSecrets, secretsFromEnvironment } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
 const USAGE = `Usage: promptgate [options]
@@ -92,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${renderDryRun(plan)}\n`)
     return plan.cap && plan.calls.total > plan.cap.limit ? EXIT.error : 0
   }
+  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   const outcome = await runPipeline({
     source,
     configPath: values.config,
@@ -103,7 +104,8 @@ export async function main(argv: string[]): Promise<number> {
         workdir: values.repo,
         timeoutMs: 60_000,
         maxRetries: 6,
-        ...providerSettings(config)
+        ...providerSettings(config),
+        onSecret: secret => secrets.push(secret)
       }),
     concurrency,
     cache,
@@ -120,16 +122,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   showWarnings(outcome.warnings)
   const final = applyOverride(outcome.comparison.verdict, values.accept ? [ACCEPT_LABEL] : [], ACCEPT_LABEL)
-  const input = {
-    comparison: outcome.comparison,
-    context: {
-      verdict: final.verdict,
-      overrideLabel: final.overrideLabel,
-      baseSha: source.baseRef,
-      headSha: source.headRef
-    }
-  }
-  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
+  const input = redactDeep(
+    {
+      comparison: outcome.comparison,
+      context: {
+        verdict: final.verdict,
+        ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
+        baseSha: source.baseRef,
+        headSha: source.headRef
+      }
+    },
+    secrets
+  )
   if (values.report) {
     const text = redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets)
     await writeReportFile(process.cwd(), values.report, text, '--report')

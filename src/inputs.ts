@@ -16,6 +16,8 @@ export interface ActionInputs {
   cachePath: string
   /** `max-calls`: the most model calls a run may plan; undefined when the input is empty. */
   maxCalls?: number
+  /** `base`: only the base branch's providers run under pull_request too (always so under pull_request_target). */
+  trustedProviders: 'auto' | 'base'
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -60,6 +62,16 @@ export function readInputs(): ActionInputs {
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
     cachePath: core.getInput('cache-path') || '.promptgate/cache',
-    maxCalls: countInput('max-calls')
+    maxCalls: countInput('max-calls'),
+    trustedProviders: trustedProvidersInput()
   }
+}
+
+function trustedProvidersInput(): 'auto' | 'base' {
+  const raw = core.getInput('trusted-providers').trim().toLowerCase()
+  if (raw === '' || raw === 'auto') return 'auto'
+  if (raw === 'base') return 'base'
+  throw new UserError(
+    `input "trusted-providers" must be "auto" or "base", not "${raw}"; fix it in the workflow's "with:" block`
+  )
 }

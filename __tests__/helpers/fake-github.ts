@@ -49,6 +49,21 @@ export interface FakeComment {
   updated_at: string
 }
 
+/** A `labeled` or `unlabeled` entry of the issue events API. */
+export interface FakeLabelEvent {
+  event: 'labeled' | 'unlabeled'
+  label: string
+  /** Login of the user who added or removed the label. */
+  actor: string
+  created_at: string
+}
+
+/** A repository role, as the collaborator-permission API names it in `role_name`. */
+export type FakeRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read'
+
+/** The user the fake's default label events name; an admin of the repository. */
+export const fakeMaintainer = 'octocat'
+
 export type FakeAnnotationLevel = 'notice' | 'warning' | 'failure'
 
 export interface FakeAnnotation {
@@ -99,6 +114,13 @@ export interface FakeGitHubOptions {
   /** File contents by ref (a SHA or a branch name), then path. Bytes are served as binary. */
   contents: Record<string, Record<string, string | Uint8Array>>
   labels: string[]
+  /**
+   * The issue events of the pull request's labels, oldest first. Default: each of `labels` added by
+   * `fakeMaintainer`, after the head commit arrived.
+   */
+  labelEvents?: FakeLabelEvent[]
+  /** Roles by login; `fakeMaintainer` is an admin unless set here, everyone else has `read`. */
+  permissions?: Record<string, FakeRole>
   comments?: FakeCommentSeed[]
   /** Writes answer 403 "Resource not accessible by integration", as for a fork's token. */
   readOnly?: boolean
@@ -116,6 +138,8 @@ export interface FakeGitHubState {
   files: FakeFile[]
   contents: Record<string, Record<string, string | Uint8Array>>
   labels: string[]
+  labelEvents: FakeLabelEvent[]
+  permissions: Record<string, FakeRole>
   comments: FakeComment[]
   checkRuns: FakeCheckRun[]
   readOnly: boolean
@@ -157,6 +181,8 @@ export const fakeGitHubRoutes = [
   { method: 'POST', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/events' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/collaborators/{username}/permission' },
   { method: 'POST', path: '/repos/{owner}/{repo}/check-runs' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' }
 ] as const
@@ -232,6 +258,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     files: options.files,
     contents: options.contents,
     labels: options.labels,
+    labelEvents:
+      options.labelEvents ??
+      options.labels.map(label => ({ event: 'labeled', label, actor: fakeMaintainer, created_at: tick() })),
+    permissions: { [fakeMaintainer]: 'admin', ...options.permissions },
     comments: seeds.map(seed => {
       const created = seed.created_at ?? tick()
       return {
@@ -383,6 +413,43 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         description: null,
         color: 'ededed',
         default: false
+      }
+    },
+
+    labelEvent(event: FakeLabelEvent, index: number) {
+      const id = 7_000_000_000 + index
+      return {
+        id,
+        node_id: `LE_${id}`,
+        url: `${apiUrl}/repos/${state.owner}/${state.repo}/issues/events/${id}`,
+        actor: build.user({ login: event.actor, type: 'User' }),
+        event: event.event,
+        commit_id: null,
+        commit_url: null,
+        created_at: event.created_at,
+        performed_via_github_app: null,
+        label: { name: event.label, color: 'ededed' }
+      }
+    },
+
+    permission(login: string, role: FakeRole) {
+      // The legacy `permission` field folds maintain into write and triage into read.
+      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role
+      const rank = ['read', 'triage', 'write', 'maintain', 'admin'].indexOf(role)
+      return {
+        permission,
+        role_name: role,
+        user: {
+          ...build.user({ login, type: 'User' }),
+          permissions: {
+            pull: true,
+            triage: rank >= 1,
+            push: rank >= 2,
+            maintain: rank >= 3,
+            admin: rank >= 4
+          },
+          role_name: role
+        }
       }
     },
 
@@ -890,6 +957,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
             state.labels.map(name => build.label(name))
           )
         : notFound(`${docs}/issues/labels#list-labels-for-an-issue`),
+
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/events': context =>
+      isThisPull(context.params, 'issue_number')
+        ? paginate(
+            context,
+            state.labelEvents.map((event, index) => build.labelEvent(event, index))
+          )
+        : notFound(`${docs}/issues/events#list-issue-events`),
+
+    'GET /repos/{owner}/{repo}/collaborators/{username}/permission': ({ params }) => {
+      const login = params.username ?? ''
+      if (!isThisRepo(params) || login === '') {
+        return notFound(`${docs}/collaborators/collaborators#get-repository-permissions-for-a-user`)
+      }
+      return { status: 200, json: build.permission(login, state.permissions[login] ?? 'read') }
+    },
 
     'POST /repos/{owner}/{repo}/check-runs': ({ params, body }) => {
       const documentation = `${docs}/checks/runs#create-a-check-run`

@@ -9,7 +9,16 @@ const examples: unknown = JSON.parse(
 interface PullRequestPayload {
   action: string
   number: number
-  pull_request: { number: number; base: { sha: string }; head: { sha: string }; labels: { name: string }[] }
+  pull_request: {
+    number: number
+    base: { sha: string }
+    head: { sha: string }
+    labels: { name: string }[]
+    created_at: string
+    updated_at: string
+  }
+  /** The label a `labeled` or `unlabeled` event is about. */
+  label?: { name: string }
   repository: { name: string; full_name: string; owner: { login: string } }
 }
 

@@ -4,7 +4,7 @@ import type { ActionInputs } from '../inputs.js'
 import { buildJsonReport, COMMENT_MARKER, renderComment, renderJobSummary } from '../report/index.js'
 import type { ReportInput } from '../report/types.js'
 import { writeReportFile } from '../report/write-report-file.js'
-import { redactSecrets } from '../secrets.js'
+import { redactDeep, redactSecrets } from '../secrets.js'
 import { uploadReportArtifact } from './artifact.js'
 import { buildAnnotations, CHECK_SUMMARY_MAX_CHARS, checkRunTitle, publishCheckRun } from './check-run.js'
 import { upsertStickyComment } from './comment.js'
@@ -55,6 +55,7 @@ export class Publisher {
     input: ReportInput,
     options: { createComment: boolean; changedLines?: ReadonlyMap<string, number> }
   ) {
+    input = redactDeep(input, this.secrets)
     const reportPath = await this.report(input)
     core.setOutput('report-path', reportPath)
     await this.summary(renderJobSummary(input))

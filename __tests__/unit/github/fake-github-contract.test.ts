@@ -137,7 +137,14 @@ describe("the fake GitHub's responses match GitHub's described shapes", () => {
       { issue_number: 7, body: 'x'.repeat(65_537) },
       422
     ],
-    ['the labels', 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: 7 }, 200]
+    ['the labels', 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: 7 }, 200],
+    ['the label events', 'GET /repos/{owner}/{repo}/issues/{issue_number}/events', { issue_number: 7 }, 200],
+    [
+      "a user's permission",
+      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+      { username: 'octocat' },
+      200
+    ]
   ]
 
   it.each(cases)('%s', async (_name, route, params, expectedStatus) => {
