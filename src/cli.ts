@@ -4,6 +4,7 @@ import { applyOverride } from './compare/override.js'
 import { errorMessage, isUserError } from './errors.js'
 import { createResultCache } from './eval/cache.js'
 import { planPipeline, runPipeline, type PipelineWarning } from './pipeline.js'
+import { credentialIdentity } from './providers/credential-identity.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderDryRun } from './report/dry-run.js'
@@ -84,15 +85,20 @@ export async function main(argv: string[]): Promise<number> {
     'https://models.github.ai/inference'
   ).replace(/\/+$/, '')
   // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
-  const cache = values.cache ? createResultCache(values.cache, { scope: modelsEndpoint }) : undefined
+  const cache = values.cache
+    ? createResultCache(values.cache, {
+        scope: modelsEndpoint,
+        credentialOf: ref => credentialIdentity(ref, process.env)
+      })
+    : undefined
   const source = await createGitChangeSource(values.repo, values.base, values.head)
+  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   if (values['dry-run']) {
     const plan = await planPipeline({ source, configPath: values.config, maxCalls: cap })
     showWarnings(plan.warnings)
     process.stdout.write(`${renderDryRun(plan)}\n`)
     return plan.cap && plan.calls.total > plan.cap.limit ? EXIT.error : 0
   }
-  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   const outcome = await runPipeline({
     source,
     configPath: values.config,

@@ -14,10 +14,10 @@ export interface ActionInputs {
   uploadReport: boolean
   cache: boolean
   cachePath: string
-  /** `max-calls`: the most model calls a run may plan; undefined when the input is empty. */
-  maxCalls?: number
   /** `base`: only the base branch's providers run under pull_request too (always so under pull_request_target). */
   trustedProviders: 'auto' | 'base'
+  /** `max-calls`: the most model calls a run may plan; undefined when the input is empty. */
+  maxCalls?: number
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -61,9 +61,10 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name').trim(),
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
-    cachePath: core.getInput('cache-path') || '.promptgate/cache',
-    maxCalls: countInput('max-calls'),
-    trustedProviders: trustedProvidersInput()
+    // Deprecated and ignored (main.ts warns): the cache lives under RUNNER_TEMP.
+    cachePath: core.getInput('cache-path').trim(),
+    trustedProviders: trustedProvidersInput(),
+    maxCalls: countInput('max-calls')
   }
 }
 
