@@ -12,7 +12,10 @@ export interface CallCount {
   head: number
   /** Output calls actually made: a call equal to another (same provider, messages, sample) is made once. */
   outputs: number
-  /** Judge and embedding calls: one per model-graded assertion per distinct output. */
+  /**
+   * Judge and embedding calls: one per model-graded assertion per distinct output, and for
+   * `similar` one embedding per reference value of each case (made once for both sides).
+   */
   judges: number
   /** `outputs + judges`: what `max_calls` bounds. */
   total: number
@@ -22,14 +25,22 @@ export function countCalls(prompts: readonly PromptUnderTest[], planned: readonl
   const seen = new Set<string>()
   let base = 0
   let head = 0
+  const references = new Set<string>()
   let judges = 0
   for (const call of planned) {
     if (call.side === 'base') base++
     else head++
     if (seen.has(call.hash)) continue
     seen.add(call.hash)
-    const testCase = prompts[call.promptIndex]?.cases[call.caseIndex]
-    judges += testCase?.assert.filter(spec => isModelGraded(spec.type)).length ?? 0
+    const specs = prompts[call.promptIndex]?.cases[call.caseIndex]?.assert ?? []
+    specs.forEach((spec, index) => {
+      if (!isModelGraded(spec.type)) return
+      judges++
+      const key = `${call.promptIndex}/${call.caseIndex}/${index}`
+      if (!/^(not-)?similar$/.test(spec.type) || references.has(key)) return
+      references.add(key)
+      judges += Array.isArray(spec.value) ? spec.value.length : 1
+    })
   }
   return { base, head, outputs: seen.size, judges, total: seen.size + judges }
 }

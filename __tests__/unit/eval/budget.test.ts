@@ -44,12 +44,13 @@ describe('countCalls', () => {
         { type: 'not-similar', value: 'rude' }
       ])
     ]
+    // Per distinct output: the rubric and the output's embedding; per case, the reference's embedding once.
     expect(countCalls(prompts, planEvaluation(prompts))).toEqual({
       base: 3,
       head: 3,
       outputs: 6,
-      judges: 12,
-      total: 18
+      judges: 15,
+      total: 21
     })
   })
 
