@@ -14,6 +14,19 @@ export interface ActionInputs {
   uploadReport: boolean
   cache: boolean
   cachePath: string
+  /** `evaluate` (default) runs the gate; `publish` writes a fork run's uploaded report (src/github/publish-mode.ts). */
+  mode: ActionMode
+}
+
+export const actionModes = ['evaluate', 'publish'] as const
+export type ActionMode = (typeof actionModes)[number]
+
+function modeInput(): ActionMode {
+  const raw = core.getInput('mode').trim().toLowerCase() || 'evaluate'
+  if ((actionModes as readonly string[]).includes(raw)) return raw as ActionMode
+  throw new UserError(
+    `input "mode" must be evaluate or publish, not "${raw}"; fix it in the workflow's "with:" block`
+  )
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -45,6 +58,7 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name').trim(),
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
-    cachePath: core.getInput('cache-path') || '.promptgate/cache'
+    cachePath: core.getInput('cache-path') || '.promptgate/cache',
+    mode: modeInput()
   }
 }

@@ -79,7 +79,7 @@ function isSupportedAction(action: string): action is PullRequestAction {
 }
 
 /** Reads dotted paths out of an untrusted payload; a missing or mistyped field is a UserError. */
-class PayloadReader {
+export class PayloadReader {
   constructor(private readonly payload: unknown) {}
 
   optional(path: string): unknown {
