@@ -107,7 +107,28 @@ export interface FakeGitHubOptions {
   base?: { ref?: string; sha?: string }
   head?: { ref?: string; sha?: string; /** owner/name of a fork */ repo?: string }
   faults?: FakeFault[]
+  /** Workflow-run artifacts, for `mode: publish`. */
+  artifacts?: FakeArtifactSeed[]
 }
+
+/** An artifact of a workflow run: a zip the fake serves from its storage URL after a 302. */
+export interface FakeArtifactSeed {
+  runId: number
+  name: string
+  zip: Uint8Array
+  /** The size the listing reports; default the zip's length. */
+  sizeInBytes?: number
+  expired?: boolean
+  /** The run's head commit, as the listing's `workflow_run.head_sha`. Default the PR's head. */
+  headSha?: string
+}
+
+export interface FakeArtifact extends FakeArtifactSeed {
+  id: number
+}
+
+/** Where the fake's artifact downloads redirect to, outside the API and its token. */
+export const fakeArtifactStoragePrefix = '/_artifact-storage/'
 
 export interface FakeGitHubState {
   owner: string
@@ -123,6 +144,7 @@ export interface FakeGitHubState {
   base: { ref: string; sha: string }
   head: { ref: string; sha: string; repo: string }
   faults: FakeFault[]
+  artifacts: FakeArtifact[]
 }
 
 export interface RecordedRequest {
@@ -158,7 +180,11 @@ export const fakeGitHubRoutes = [
   { method: 'PATCH', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels' },
   { method: 'POST', path: '/repos/{owner}/{repo}/check-runs' },
-  { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' }
+  { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/pulls' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/commits/{commit_sha}/pulls' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}' }
 ] as const
 
 /** GitHub lists at most this many files of a pull request. */
@@ -251,7 +277,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       sha: options.head?.sha ?? 'c'.repeat(40),
       repo: options.head?.repo ?? `${options.owner}/${options.repo}`
     },
-    faults: options.faults ?? []
+    faults: options.faults ?? [],
+    artifacts: (options.artifacts ?? []).map((seed, index) => ({ ...seed, id: 5_000_000_000 + index }))
   }
   const requests: RecordedRequest[] = []
   let apiUrl = ''
@@ -514,6 +541,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       }
     },
 
+    /** A pull request in a list (`pull-request-simple`), whose labels describe themselves with a string. */
+    pullRequestListed() {
+      const pull = build.pullRequest()
+      return {
+        ...pull,
+        labels: pull.labels.map(label => ({ ...label, description: label.description ?? '' }))
+      }
+    },
+
     /** The GitHub Actions app, which owns the check runs a workflow's GITHUB_TOKEN creates. */
     actionsApp() {
       return {
@@ -575,6 +611,30 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
                 }
               ]
             : []
+      }
+    },
+
+    artifact(artifact: FakeArtifact) {
+      const api = `${apiUrl}/repos/${state.owner}/${state.repo}/actions/artifacts/${artifact.id}`
+      return {
+        id: artifact.id,
+        node_id: `MDg6QXJ0aWZhY3Q${artifact.id}`,
+        name: artifact.name,
+        size_in_bytes: artifact.sizeInBytes ?? artifact.zip.byteLength,
+        url: api,
+        archive_download_url: `${api}/zip`,
+        expired: artifact.expired ?? false,
+        digest: `sha256:${createHash('sha256').update(artifact.zip).digest('hex')}`,
+        created_at: stamp(0),
+        updated_at: stamp(0),
+        expires_at: stamp(90 * 86_400),
+        workflow_run: {
+          id: artifact.runId,
+          repository_id: repositoryId,
+          head_repository_id: numericId(state.head.repo),
+          head_branch: state.head.ref,
+          head_sha: artifact.headSha ?? state.head.sha
+        }
       }
     },
 
@@ -918,6 +978,51 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return { status: 201, json, headers: { location: json.url } }
     },
 
+    'GET /repos/{owner}/{repo}/pulls': context => {
+      if (!isThisRepo(context.params)) return notFound(`${docs}/pulls/pulls#list-pull-requests`)
+      const { state: wanted = 'open', head } = context.query
+      const headOwner = state.head.repo.split('/')[0] ?? state.owner
+      const matches =
+        (wanted === 'open' || wanted === 'all') &&
+        (head === undefined || head === `${headOwner}:${state.head.ref}` || head === headOwner)
+      return paginate(context, matches ? [build.pullRequestListed()] : [])
+    },
+
+    // GitHub lists a pull request for a commit of this repository; a commit only in a fork finds none.
+    'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': context => {
+      if (!isThisRepo(context.params))
+        return notFound(`${docs}/commits/commits#list-pull-requests-associated-with-a-commit`)
+      const sameRepo = state.head.repo === `${state.owner}/${state.repo}`
+      const found = sameRepo && context.params.commit_sha === state.head.sha
+      return paginate(context, found ? [build.pullRequestListed()] : [])
+    },
+
+    'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts': context => {
+      if (!isThisRepo(context.params))
+        return notFound(`${docs}/actions/artifacts#list-workflow-run-artifacts`)
+      const listed = state.artifacts.filter(
+        artifact =>
+          String(artifact.runId) === context.params.run_id &&
+          (context.query.name === undefined || artifact.name === context.query.name)
+      )
+      const page = paginate(
+        context,
+        listed.map(artifact => build.artifact(artifact))
+      )
+      return { ...page, json: { total_count: listed.length, artifacts: page.json } }
+    },
+
+    'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}': ({ params }) => {
+      const documentation = `${docs}/actions/artifacts#download-an-artifact`
+      const artifact = state.artifacts.find(candidate => String(candidate.id) === params.artifact_id)
+      if (!isThisRepo(params) || !artifact || params.archive_format !== 'zip') return notFound(documentation)
+      if (artifact.expired) return error(410, 'Artifact has expired', documentation)
+      return {
+        status: 302,
+        headers: { location: `${apiUrl}${fakeArtifactStoragePrefix}${artifact.id}.zip?sig=fake` }
+      }
+    },
+
     'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': ({ params, body }) => {
       const documentation = `${docs}/checks/runs#update-a-check-run`
       const run = state.checkRuns.find(candidate => String(candidate.id) === params.check_run_id)
@@ -968,6 +1073,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         } catch {
           return error(400, 'Problems parsing JSON')
         }
+      }
+      if (requestUrl.pathname.startsWith(fakeArtifactStoragePrefix)) {
+        recorded.route = 'GET artifact storage'
+        const id = requestUrl.pathname.slice(fakeArtifactStoragePrefix.length).replace(/\.zip$/, '')
+        const artifact = state.artifacts.find(candidate => String(candidate.id) === id)
+        if (method !== 'GET' || !artifact) return { status: 404, raw: 'BlobNotFound' }
+        return { status: 200, raw: artifact.zip, headers: { 'content-type': 'application/zip' } }
       }
       if (state.token !== undefined && !isAuthorized(headers.authorization, state.token)) {
         return error(401, 'Bad credentials')
