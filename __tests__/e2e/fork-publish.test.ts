@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { parse } from 'yaml'
 import type { FakeArtifactSeed } from '../helpers/fake-github.js'
 import { workflowRunPayload } from '../helpers/payloads.js'
 import { runAction, type ActionRun } from '../helpers/run-action.js'
@@ -19,6 +20,32 @@ const TOKEN = 'ghs_e2eForkPublish0123456789'
 const FORK = 'octocat-fork/Hello-World'
 const EVALUATION_RUN = 777
 const ARTIFACT = 'promptgate-report'
+
+interface Workflow {
+  name: string
+  on: Record<string, { types?: string[]; workflows?: string[] }>
+  permissions: Record<string, string>
+  jobs: Record<
+    string,
+    { if?: string; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] }
+  >
+}
+
+function exampleWorkflow(file: string): Workflow {
+  const path = resolve(import.meta.dirname, '..', '..', 'examples', 'workflows', file)
+  return parse(readFileSync(path, 'utf8')) as Workflow
+}
+
+const EVALUATE = exampleWorkflow('promptgate-fork-evaluate.yml')
+const PUBLISH = exampleWorkflow('promptgate-fork-publish.yml')
+
+/** The `with:` of the workflow's promptgate step, as the runner passes inputs: strings. */
+function stepInputs(workflow: Workflow): Record<string, string> {
+  const steps = Object.values(workflow.jobs).flatMap(job => job.steps)
+  const step = steps.find(candidate => candidate.uses?.startsWith('promptgate/promptgate@'))
+  if (!step) throw new Error(`${workflow.name} has no promptgate step`)
+  return Object.fromEntries(Object.entries(step.with ?? {}).map(([name, value]) => [name, String(value)]))
+}
 
 type Report = Record<string, unknown> & {
   pullRequest?: number
@@ -46,8 +73,10 @@ async function evaluatedFork(options: { fork?: boolean; labels?: string[] } = {}
     repo: options.fork === false ? 'Codertocat/Hello-World' : FORK
   })
   w.github.state.base.sha = w.repo.baseSha
-  const evaluation = await w.run({ inputs: { comment: 'false' } })
+  const evaluation = await w.run({ inputs: stepInputs(EVALUATE) })
   expect(evaluation.outputs.verdict).toBe('regressed')
+  // The evaluation writes nothing to GitHub: its token could not, and the publisher does.
+  expect(w.github.requests.filter(request => request.method !== 'GET')).toEqual([])
   const report = JSON.parse(readFileSync(join(w.repo.dir, 'promptgate-report.json'), 'utf8')) as Report
   return { w, report }
 }
@@ -89,7 +118,7 @@ async function publish(
     githubApiUrl: w.github.url,
     modelsEndpoint: w.model.url,
     token: TOKEN,
-    inputs: { mode: 'publish', 'check-name': 'promptgate', ...options.inputs }
+    inputs: { ...stepInputs(PUBLISH), ...options.inputs }
   })
   return {
     result,
@@ -107,6 +136,24 @@ function expectNothingWritten(w: World): void {
   expect(w.github.state.comments).toEqual([])
   expect(w.github.state.checkRuns).toEqual([])
 }
+
+describe('the example workflows', () => {
+  it('evaluate on pull_request with a read-only token and upload the report', () => {
+    expect(Object.keys(EVALUATE.on)).toEqual(['pull_request'])
+    expect(EVALUATE.permissions).toEqual({ contents: 'read', models: 'read' })
+    expect(stepInputs(EVALUATE)).toEqual({ comment: 'false', 'upload-report': 'true' })
+  })
+
+  it("publish on the evaluation workflow's completed runs, with write access but no checkout", () => {
+    expect(PUBLISH.on).toEqual({ workflow_run: { workflows: [EVALUATE.name], types: ['completed'] } })
+    expect(PUBLISH.permissions).toEqual({ actions: 'read', 'pull-requests': 'write', checks: 'write' })
+    const steps = Object.values(PUBLISH.jobs).flatMap(job => job.steps)
+    expect(steps.map(step => step.uses)).toEqual([expect.stringMatching(/^promptgate\/promptgate@/)])
+    expect(steps.some(step => step.run !== undefined)).toBe(false)
+    expect(stepInputs(PUBLISH)).toMatchObject({ mode: 'publish' })
+    expect(Object.values(PUBLISH.jobs)[0]!.if).toMatch(/github\.event\.workflow_run\.event == 'pull_request'/)
+  })
+})
 
 describe('mode: publish, from a fork', () => {
   it('writes the comment and a failing check on the head commit from the artifact alone', async () => {
@@ -284,6 +331,15 @@ describe('mode: publish refuses what it cannot trust, and writes nothing', () =>
     const { result } = await publish(w)
     expect(errors(result)).toEqual([
       expect.stringMatching(/run 777 uploaded no "promptgate-report" artifact .* "upload-report: true"/)
+    ])
+    expectNothingWritten(w)
+  })
+
+  it('an unknown mode', async () => {
+    const { w } = await evaluatedFork()
+    const { result } = await publish(w, { inputs: { mode: 'publsh' } })
+    expect(errors(result)).toEqual([
+      expect.stringMatching(/input "mode" must be evaluate or publish, not "publsh"/)
     ])
     expectNothingWritten(w)
   })
