@@ -58,19 +58,25 @@ function samples(caseId: string, side: JsonSamples | undefined): CaseSamples | u
   return { results: side.results.map(result => caseResult(caseId, result)), passed, passRate, score }
 }
 
+/** A case's shown run; with repeats, the very sample it is, as the renderer finds it by identity. */
+function shownRun(caseId: string, result: JsonCaseResult | undefined, side: CaseSamples | undefined) {
+  if (!result) return undefined
+  const sample = side?.results.find(candidate => (candidate.repeat ?? 0) === (result.repeat ?? 0))
+  return sample ?? caseResult(caseId, result)
+}
+
 function caseComparison(entry: JsonCase): CaseComparison {
   const { id, description, vars, expected } = entry
+  const base = samples(id, entry.samples?.base)
+  const head = samples(id, entry.samples?.head)
   return {
     // The report does not carry a case's assertion specs; nothing renders them.
     case: { id, description, vars, expected, assert: [] },
     change: entry.change,
     changedMetrics: [...entry.changedMetrics],
-    base: entry.base && caseResult(id, entry.base),
-    head: entry.head && caseResult(id, entry.head),
-    samples: entry.samples && {
-      base: samples(id, entry.samples.base),
-      head: samples(id, entry.samples.head)
-    }
+    base: shownRun(id, entry.base, base),
+    head: shownRun(id, entry.head, head),
+    samples: entry.samples && { base, head }
   }
 }
 
