@@ -20,6 +20,7 @@ const TOKEN = 'ghs_e2eForkPublish0123456789'
 const FORK = 'octocat-fork/Hello-World'
 const EVALUATION_RUN = 777
 const ARTIFACT = 'promptgate-report'
+const REDACTED = '***'
 
 interface Workflow {
   name: string
@@ -177,6 +178,10 @@ describe('mode: publish, from a fork', () => {
     expect(result.outputs['comment-url']).toMatch(/#issuecomment-\d+$/)
     expect(w.github.state.checkRuns).toEqual([
       expect.objectContaining({ name: 'promptgate', head_sha: w.repo.headSha, conclusion: 'failure' })
+    ])
+    // The publisher reads no file, so the annotation goes on the prompt's first line.
+    expect(w.github.state.checkRuns[0]!.annotations).toEqual([
+      expect.objectContaining({ path: SENTIMENT_PROMPT, start_line: 1, annotation_level: 'failure' })
     ])
     // Nothing evaluated, nothing of the repository read: only the artifact, the pull request's identity, labels, writes.
     expect(modelCalls).toBe(0)
@@ -363,7 +368,8 @@ describe('mode: publish renders untrusted report data escaped', () => {
     const prompt = forged.prompts[0]!
     prompt.reason = hostile
     prompt.metrics[0]!.reason = hostile
-    for (const item of prompt.cases) if (item.head) item.head.output = hostile
+    // The publisher's own token, echoed by a forged output, is redacted like any secret.
+    for (const item of prompt.cases) if (item.head) item.head.output = `${hostile} ${TOKEN}`
     await upload(w, reportFile(forged))
 
     const { result } = await publish(w)
@@ -380,7 +386,10 @@ describe('mode: publish renders untrusted report data escaped', () => {
       expect(mentions(textOutsideCode(html))).toEqual([])
       expect(detailsBalanced(html)).toBe(true)
       expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+      expect(markdown).not.toContain(TOKEN)
     }
+    expect(body).toContain(REDACTED)
+    expect(readFileSync(result.outputs['report-path']!, 'utf8')).not.toContain(TOKEN)
   })
 })
 
