@@ -331,8 +331,9 @@ describe('mode: publish refuses what it cannot trust, and writes nothing', () =>
     expectNothingWritten(w)
   })
 
-  it('a run that uploaded no report', async () => {
-    const { w } = await evaluatedFork()
+  it('a run that uploaded no report, or whose report expired', async () => {
+    const { w, report } = await evaluatedFork()
+    await upload(w, reportFile(report), { expired: true })
     const { result } = await publish(w)
     expect(errors(result)).toEqual([
       expect.stringMatching(/run 777 uploaded no "promptgate-report" artifact .* "upload-report: true"/)
