@@ -3,7 +3,7 @@
  * a read-only token and uploads its JSON report; a workflow_run run with `mode: publish` downloads it,
  * checks it, and writes the comment and the check run. The artifact is attacker data throughout.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -53,6 +53,9 @@ type Report = Record<string, unknown> & {
   headSha?: string
   prompts: { reason: string; metrics: { reason?: string }[]; cases: { head?: { output: string } }[] }[]
 }
+
+// Every test spawns the action two or three times (evaluate, then publish); a loaded runner is slow.
+jest.setTimeout(30_000)
 
 let scratch: string[] = []
 afterEach(async () => {
