@@ -117,7 +117,7 @@ export class PayloadReader {
   private missing(path: string, expected: string): UserError {
     return new UserError(
       `The event payload in GITHUB_EVENT_PATH has no "${path}" (expected ${expected}). ` +
-        `promptgate needs the pull_request payload GitHub writes for the run; do not replace GITHUB_EVENT_PATH.`
+        `promptgate needs the event payload GitHub writes for the run; do not replace GITHUB_EVENT_PATH.`
     )
   }
 }
