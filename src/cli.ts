@@ -8,7 +8,7 @@ import { runPipeline } from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderJobSummary } from './report/index.js'
-import { redactSecrets, secretsFromEnvironment } from './secrets.js'
+import { redactDeep, redactSecrets, secretsFromEnvironment } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
 const USAGE = `Usage: promptgate [options]
@@ -69,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
   const cache = values.cache ? createResultCache(values.cache, { scope: modelsEndpoint }) : undefined
   const source = await createGitChangeSource(values.repo, values.base, values.head)
+  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   const outcome = await runPipeline({
     source,
     configPath: values.config,
@@ -80,7 +81,8 @@ export async function main(argv: string[]): Promise<number> {
         workdir: values.repo,
         timeoutMs: 60_000,
         maxRetries: 6,
-        ...providerSettings(config)
+        ...providerSettings(config),
+        onSecret: secret => secrets.push(secret)
       }),
     concurrency,
     cache,
@@ -99,16 +101,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`promptgate: warning: ${where}${warning.message}\n`)
   }
   const final = applyOverride(outcome.comparison.verdict, values.accept ? [ACCEPT_LABEL] : [], ACCEPT_LABEL)
-  const input = {
-    comparison: outcome.comparison,
-    context: {
-      verdict: final.verdict,
-      overrideLabel: final.overrideLabel,
-      baseSha: source.baseRef,
-      headSha: source.headRef
-    }
-  }
-  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
+  const input = redactDeep(
+    {
+      comparison: outcome.comparison,
+      context: {
+        verdict: final.verdict,
+        ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
+        baseSha: source.baseRef,
+        headSha: source.headRef
+      }
+    },
+    secrets
+  )
   if (values.report) {
     await writeFile(values.report, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets))
   }

@@ -14,6 +14,8 @@ export interface ActionInputs {
   uploadReport: boolean
   cache: boolean
   cachePath: string
+  /** `base`: only the base branch's providers run under pull_request too (always so under pull_request_target). */
+  trustedProviders: 'auto' | 'base'
   /** `evaluate` (default) runs the gate; `publish` writes a fork run's uploaded report (src/github/publish-mode.ts). */
   mode: ActionMode
 }
@@ -59,6 +61,16 @@ export function readInputs(): ActionInputs {
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
     cachePath: core.getInput('cache-path') || '.promptgate/cache',
-    mode: modeInput()
+    mode: modeInput(),
+    trustedProviders: trustedProvidersInput()
   }
+}
+
+function trustedProvidersInput(): 'auto' | 'base' {
+  const raw = core.getInput('trusted-providers').trim().toLowerCase()
+  if (raw === '' || raw === 'auto') return 'auto'
+  if (raw === 'base') return 'base'
+  throw new UserError(
+    `input "trusted-providers" must be "auto" or "base", not "${raw}"; fix it in the workflow's "with:" block`
+  )
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { applyOverride } from './compare/override.js'
+import { decideOverride, type OverrideOutcome } from './compare/override.js'
 import type { Comparison, Verdict } from './compare/types.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
 import { createResultCache, type ResultCache } from './eval/cache.js'
@@ -11,16 +11,22 @@ import type { ChangeSource } from './changes/types.js'
 import { createApiChangeSource, createSnapshotSource } from './github/change-source.js'
 import { findChangedLines } from './github/check-run.js'
 import { readDefaultBranchPush, readPullRequestEvent, type PullRequestRef } from './github/event.js'
-import { listLabels } from './github/labels.js'
+import { gatherOverrideEvidence } from './github/override-evidence.js'
 import { createOctokit, type Octokit } from './github/octokit.js'
 import { publishFromWorkflowRun } from './github/publish-mode.js'
 import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
-import { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js'
+import { providersNamedInConfig } from './config/named-providers.js'
+import {
+  runPipeline,
+  type PipelineOptions,
+  type PipelineOutcome,
+  type TrustedProvidersOption
+} from './pipeline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
 import type { ReportContext } from './report/types.js'
-import { secretsFromEnvironment } from './secrets.js'
+import { secretsFromEnvironment, secretsOfProviders } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
 /** Every value that must never reach the comment, the summary or the report. */
@@ -82,24 +88,40 @@ function pipelineOptions(
   cache: RunCache | undefined,
   options: {
     trustedConfigOnly: boolean
+    trustedProviders?: TrustedProvidersOption
+    secrets: string[]
     announce?: (plan: { prompts: number; calls: number }) => Promise<void>
   }
 ): PipelineOptions {
+  const masked = new Set<string>()
+  const keepSecret = (value: string): void => {
+    if (masked.has(value)) return
+    masked.add(value)
+    core.setSecret(value)
+    options.secrets.push(value)
+  }
   return {
     source,
     configPath: inputs.configPath,
     trustedConfigOnly: options.trustedConfigOnly,
+    trustedProviders: options.trustedProviders,
     cache: cache?.results,
-    providers: config =>
-      createProviderRegistry({
+    providers: (config, trust) => {
+      // With a trusted set, a variable only the pull request names is never read, not even to mask it.
+      const named = trust ? trust.trusted : config ? providersNamedInConfig(config) : []
+      secretsOfProviders(named, process.env).forEach(keepSecret)
+      return createProviderRegistry({
         modelsToken: inputs.modelsToken,
         modelsEndpoint: inputs.modelsEndpoint,
         env: process.env,
         workdir: process.env.GITHUB_WORKSPACE,
         timeoutMs: 60_000,
         maxRetries: 6,
-        ...providerSettings(config)
-      }),
+        ...providerSettings(config),
+        trust,
+        onSecret: keepSecret
+      })
+    },
     onPlanned: async plan => {
       core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
       await options.announce?.(plan)
@@ -151,6 +173,16 @@ async function pullRequestSource(octokit: Octokit, pr: PullRequestRef): Promise<
   }
 }
 
+/**
+ * Under pull_request_target the run holds secrets while evaluating pull-request content, so only the base
+ * branch's providers may run; under pull_request that is the `trusted-providers: base` opt-in.
+ */
+function providerTrust(eventName: string, inputs: ActionInputs): TrustedProvidersOption | undefined {
+  if (eventName === 'pull_request_target') return { reason: 'Under pull_request_target' }
+  if (inputs.trustedProviders === 'base') return { reason: 'With trusted-providers: base' }
+  return undefined
+}
+
 /** A pull request: evaluate base against head, comment, gate. */
 async function evaluatePullRequest(
   state: RunState,
@@ -174,18 +206,20 @@ async function evaluatePullRequest(
   const outcome = await runPipeline(
     pipelineOptions(inputs, source, state.cache, {
       trustedConfigOnly: event.name === 'pull_request_target',
+      trustedProviders: providerTrust(event.name, inputs),
+      secrets,
       announce: plan =>
         publisher.comment(renderProgress({ ...plan, headSha: pr.headSha, runUrl: context.runUrl }))
     })
   )
   showWarnings(outcome.warnings)
 
-  const labels = outcome.comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
-  const final = applyOverride(outcome.comparison.verdict, labels, inputs.overrideLabel)
+  const final = await decideOverrideFor(outcome.comparison.verdict, octokit, pr, inputs.overrideLabel)
   state.context = {
     ...context,
     verdict: final.verdict,
-    overrideLabel: final.overrideLabel,
+    ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
+    ...(final.refused ? { overrideRefused: final.refused } : {}),
     fullReportHint: 'the job summary of this run'
   }
   const changedLines = inputs.checkName
@@ -196,7 +230,18 @@ async function evaluatePullRequest(
     { createComment: final.verdict !== 'skipped', changedLines }
   )
   core.setOutput('verdict', final.verdict)
-  gate(final.verdict, inputs, outcome.comparison, final.overrideLabel)
+  gate(final, inputs, outcome.comparison)
+}
+
+/** The override is looked up only for a regression; see `decideOverride` for when the label counts. */
+async function decideOverrideFor(
+  verdict: Verdict,
+  octokit: Octokit,
+  pr: PullRequestRef,
+  label: string
+): Promise<OverrideOutcome> {
+  if (verdict !== 'regressed') return { verdict }
+  return decideOverride(verdict, await gatherOverrideEvidence(octokit, pr, label))
 }
 
 /**
@@ -217,13 +262,19 @@ async function warmCache(
   state.context = { verdict: 'error', runUrl: runUrl(), headSha: push.sha }
   const source = createSnapshotSource(octokit, push, { warn: core.warning })
   // The default branch's own config is the maintainers', like the base config under pull_request_target.
-  const outcome = await runPipeline(pipelineOptions(inputs, source, state.cache, { trustedConfigOnly: true }))
+  const outcome = await runPipeline(
+    pipelineOptions(inputs, source, state.cache, {
+      trustedConfigOnly: true,
+      trustedProviders: { reason: 'On a push', whose: "the default branch's" },
+      secrets
+    })
+  )
   showWarnings(outcome.warnings)
   const { verdict } = outcome.comparison
   state.context = { ...state.context, verdict }
   await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
   core.setOutput('verdict', verdict)
-  if (verdict === 'error') gate(verdict, inputs, outcome.comparison)
+  if (verdict === 'error') gate({ verdict }, inputs, outcome.comparison)
   else core.info(`promptgate: evaluated ${push.branch} at ${push.sha.slice(0, 7)} for the result cache`)
 }
 
@@ -244,8 +295,8 @@ export async function run(): Promise<void> {
     const secrets = secretValues(inputs)
     if (inputs.mode === 'publish') {
       const published = await publishFromWorkflowRun(state, inputs, octokit, event, secrets)
-      core.setOutput('verdict', published.verdict)
-      gate(published.verdict, inputs, published.comparison, published.overrideLabel)
+      core.setOutput('verdict', published.outcome.verdict)
+      gate(published.outcome, inputs, published.comparison)
     } else if (event.name === 'push') await warmCache(state, inputs, octokit, event.payload, secrets)
     else await evaluatePullRequest(state, inputs, octokit, event, secrets)
   } catch (error) {
@@ -272,13 +323,15 @@ export async function run(): Promise<void> {
   }
 }
 
-function gate(verdict: Verdict, inputs: ActionInputs, comparison: Comparison, overrideLabel?: string): void {
-  switch (verdict) {
+function gate(outcome: OverrideOutcome, inputs: ActionInputs, comparison: Comparison): void {
+  switch (outcome.verdict) {
     case 'regressed':
       if (inputs.failOnRegression) {
         const regressed = comparison.prompts.filter(prompt => prompt.regressed).map(prompt => prompt.path)
         core.setFailed(
-          `promptgate: ${regressed.join(', ')} regressed past the threshold. Fix the prompt, or add the label "${inputs.overrideLabel}" to accept the regression.`
+          outcome.refused
+            ? `promptgate: ${regressed.join(', ')} regressed past the threshold, and the label "${outcome.refused.label}" does not count: ${outcome.refused.reason}.`
+            : `promptgate: ${regressed.join(', ')} regressed past the threshold. Fix the prompt, or have a maintainer add the label "${inputs.overrideLabel}" to accept the regression.`
         )
       } else {
         core.warning(
@@ -297,7 +350,9 @@ function gate(verdict: Verdict, inputs: ActionInputs, comparison: Comparison, ov
       return
     }
     case 'overridden':
-      core.notice(`promptgate: the regression was accepted by the label "${overrideLabel}"`)
+      core.notice(
+        `promptgate: the regression was accepted by the label "${outcome.accepted?.label}", added by ${outcome.accepted?.actor} at ${outcome.accepted?.at}`
+      )
       return
     case 'skipped':
       core.info('promptgate: no prompt changed; nothing to evaluate')

@@ -12,6 +12,9 @@ import { runEvaluation } from './eval/run.js'
 import type { EvalResults, PromptUnderTest } from './eval/types.js'
 import type { PromptVersion } from './prompts/types.js'
 import type { Provider } from './providers/types.js'
+import type { ProviderTrust } from './providers/trust.js'
+import { providersNamedInConfig } from './config/named-providers.js'
+import { requestedProviders } from './eval/requested-providers.js'
 import { collectSuite, type ScopedPrompt, type SuiteContext } from './suites/collect.js'
 import { gitHubModelsFormat } from './suites/formats.js'
 import { changeReason, loadPromptUnderTest, type PromptIdentity } from './suites/prompt-under-test.js'
@@ -31,10 +34,26 @@ export const DEFAULT_CONFIG_PATH = '.github/promptgate.yml'
 
 type ProviderRegistry = { get(ref: PromptVersion['provider']): Provider }
 
+/** Which providers a run may call when pull-request content must not choose one (see ProviderTrust). */
+export interface TrustedProvidersOption {
+  /** Why, for the error a refused provider gets, e.g. "Under pull_request_target". */
+  reason: string
+  /** Whose config is trusted, e.g. "the base branch's" (the default). */
+  whose?: string
+}
+
 export interface PipelineOptions {
   source: ChangeSource
-  /** The providers, or how to make them once the head's config (prices, rate limits) is known. */
-  providers: ProviderRegistry | ((config: Config | undefined) => ProviderRegistry)
+  /**
+   * The providers, or how to make them once the head's config (prices, rate limits) and, with
+   * `trustedProviders`, the trusted set are known.
+   */
+  providers: ProviderRegistry | ((config: Config | undefined, trust?: ProviderTrust) => ProviderRegistry)
+  /**
+   * Only the providers the config at the base ref names (and `github:` models) may be called, whatever
+   * the pull request's prompts, golden sets or config ask for.
+   */
+  trustedProviders?: TrustedProvidersOption
   /** The config file's repository path (default `.github/promptgate.yml`); read at both refs. */
   configPath?: string
   /** Read the config only at the base ref (see CollectOptions). */
@@ -82,6 +101,8 @@ export interface CollectedPrompts {
   prompts: ScopedPrompt[]
   warnings: PipelineWarning[]
   config?: Config
+  /** The config at the base ref, when it loads. */
+  baseConfig?: Config
 }
 
 interface Configs {
@@ -199,7 +220,22 @@ export async function collectPromptsUnderTest(
     )
   )
   prompts.push(...loaded.map(prompt => ({ prompt, scope })))
-  return { prompts, warnings, config: configs.head }
+  return { prompts, warnings, config: configs.head, baseConfig: configs.base }
+}
+
+function trustFrom(
+  collected: CollectedPrompts,
+  configPath: string,
+  option: TrustedProvidersOption
+): ProviderTrust {
+  const base = collected.baseConfig
+  return {
+    source: base
+      ? `the base branch's ${base.file}`
+      : `the base branch's config (${configPath} does not exist there)`,
+    reason: option.reason,
+    trusted: base ? providersNamedInConfig(base) : []
+  }
 }
 
 /** ChangeSet -> EvalPlan -> Results -> Comparison. Publishing is the caller's. */
@@ -212,8 +248,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       checkAssertionTypes(testCase.assert, testCase.source ?? { file: prompt.path })
     }
   }
+  const trust =
+    options.trustedProviders &&
+    trustFrom(collected, repositoryPath(options.configPath ?? DEFAULT_CONFIG_PATH), options.trustedProviders)
   const providers =
-    typeof options.providers === 'function' ? options.providers(collected.config) : options.providers
+    typeof options.providers === 'function' ? options.providers(collected.config, trust) : options.providers
+  for (const ref of requestedProviders(runnable)) providers.get(ref)
   const results = await runEvaluation(prompts, {
     providers,
     concurrency: options.concurrency ?? collected.config?.concurrency,

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
-import type { FakeArtifactSeed } from '../helpers/fake-github.js'
-import { workflowRunPayload } from '../helpers/payloads.js'
+import { fakeMaintainer, type FakeArtifactSeed } from '../helpers/fake-github.js'
+import { EVALUATION_WORKFLOW_ID, workflowRunPayload } from '../helpers/payloads.js'
 import { runAction, type ActionRun } from '../helpers/run-action.js'
 import { CHATTY, ONE_WORD, SENTIMENT_PROMPT, sentimentModel } from '../helpers/sentiment.js'
 import { closeWorlds, startWorld, type World } from '../helpers/world.js'
@@ -21,6 +21,7 @@ const FORK = 'octocat-fork/Hello-World'
 const EVALUATION_RUN = 777
 const ARTIFACT = 'promptgate-report'
 const REDACTED = '***'
+const HEAD_ARRIVED = '2025-01-01T00:30:00Z'
 
 interface Workflow {
   name: string
@@ -77,6 +78,16 @@ async function evaluatedFork(options: { fork?: boolean; labels?: string[] } = {}
     repo: options.fork === false ? 'Codertocat/Hello-World' : FORK
   })
   w.github.state.base.sha = w.repo.baseSha
+  // GitHub's record of the evaluation run: when this head commit arrived, for the override rule.
+  w.github.state.workflowRuns.push({
+    id: EVALUATION_RUN,
+    workflowId: EVALUATION_WORKFLOW_ID,
+    headSha: w.repo.headSha,
+    headBranch: 'tune-prompt',
+    headRepo: options.fork === false ? 'Codertocat/Hello-World' : FORK,
+    event: 'pull_request',
+    createdAt: HEAD_ARRIVED
+  })
   const evaluation = await w.run({ inputs: stepInputs(EVALUATE) })
   expect(evaluation.outputs.verdict).toBe('regressed')
   // The evaluation writes nothing to GitHub: its token could not, and the publisher does.
@@ -193,6 +204,7 @@ describe('mode: publish, from a fork', () => {
         'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
         'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
         'GET artifact storage',
+        'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
         'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
         'GET /repos/{owner}/{repo}/pulls',
         'GET /repos/{owner}/{repo}/issues/{issue_number}/labels',
@@ -221,20 +233,47 @@ describe('mode: publish, from a fork', () => {
     expect(routes).not.toContain('GET /repos/{owner}/{repo}/pulls')
   })
 
-  it('reads the override label at publish time, never from the artifact', async () => {
+  it('decides the override at publish time, never from the artifact', async () => {
     const { w, report } = await evaluatedFork()
-    // The report claims an accepted regression; only the pull request's labels can accept it.
+    // The report claims an accepted regression; only a maintainer's label on the pull request accepts it.
     await upload(w, reportFile({ ...report, verdict: 'overridden', overrideLabel: 'promptgate:accept' }))
     const refused = await publish(w)
     expect(refused.result.outputs.verdict).toBe('regressed')
     expect(refused.result.exitCode).toBe(1)
 
     w.github.state.labels.push('promptgate:accept')
+    w.github.state.labelEvents.push({
+      event: 'labeled',
+      label: 'promptgate:accept',
+      actor: fakeMaintainer,
+      created_at: '2025-01-01T01:00:00Z'
+    })
     const accepted = await publish(w)
     expect(accepted.result.exitCode).toBe(0)
     expect(accepted.result.outputs.verdict).toBe('overridden')
     expect(w.stickyComments()).toHaveLength(1)
+    expect(w.stickyComments()[0]!.body).toContain(fakeMaintainer)
     expect(w.github.state.checkRuns.at(-1)).toMatchObject({ conclusion: 'neutral' })
+  })
+
+  it.each([
+    ['by a triage user', 'triager', '2025-01-01T01:00:00Z', /added by triager, who has triage permission/],
+    [
+      'before the head commit arrived',
+      fakeMaintainer,
+      '2025-01-01T00:10:00Z',
+      new RegExp(`before the head commit [0-9a-f]{7} arrived at ${HEAD_ARRIVED}`)
+    ]
+  ])('keeps the regression when the label was added %s', async (_name, actor, at, reason) => {
+    const { w, report } = await evaluatedFork()
+    w.github.state.permissions.triager = 'triage'
+    w.github.state.labels.push('promptgate:accept')
+    w.github.state.labelEvents.push({ event: 'labeled', label: 'promptgate:accept', actor, created_at: at })
+    await upload(w, reportFile(report))
+    const { result } = await publish(w)
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs.verdict).toBe('regressed')
+    expect(errors(result)).toEqual([expect.stringMatching(reason)])
   })
 })
 

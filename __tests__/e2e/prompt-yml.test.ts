@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Tree } from '../helpers/git-repo.js'
-import { eventPayload } from '../helpers/payloads.js'
+import { eventPayload, pullRequestPayload } from '../helpers/payloads.js'
 import { CHATTY, ONE_WORD, SENTIMENT_PROMPT, sentimentModel } from '../helpers/sentiment.js'
 import { closeWorlds, startWorld } from '../helpers/world.js'
 
@@ -58,7 +58,9 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
 
   it('passes with the override label, says so, and fails again once the label is removed', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY }, { labels: ['promptgate:accept'] })
-    const accepted = await w.run({ action: 'labeled' })
+    const labeled = pullRequestPayload('labeled', w.repo.baseSha, w.repo.headSha)
+    labeled.label = { name: 'promptgate:accept' }
+    const accepted = await w.run({ payload: labeled })
 
     expect(accepted.exitCode).toBe(0)
     expect(accepted.outputs.verdict).toBe('overridden')

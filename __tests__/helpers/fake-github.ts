@@ -49,6 +49,21 @@ export interface FakeComment {
   updated_at: string
 }
 
+/** A `labeled` or `unlabeled` entry of the issue events API. */
+export interface FakeLabelEvent {
+  event: 'labeled' | 'unlabeled'
+  label: string
+  /** Login of the user who added or removed the label. */
+  actor: string
+  created_at: string
+}
+
+/** A repository role, as the collaborator-permission API names it in `role_name`. */
+export type FakeRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read'
+
+/** The user the fake's default label events name; an admin of the repository. */
+export const fakeMaintainer = 'octocat'
+
 export type FakeAnnotationLevel = 'notice' | 'warning' | 'failure'
 
 export interface FakeAnnotation {
@@ -99,6 +114,13 @@ export interface FakeGitHubOptions {
   /** File contents by ref (a SHA or a branch name), then path. Bytes are served as binary. */
   contents: Record<string, Record<string, string | Uint8Array>>
   labels: string[]
+  /**
+   * The issue events of the pull request's labels, oldest first. Default: each of `labels` added by
+   * `fakeMaintainer`, after the head commit arrived.
+   */
+  labelEvents?: FakeLabelEvent[]
+  /** Roles by login; `fakeMaintainer` is an admin unless set here, everyone else has `read`. */
+  permissions?: Record<string, FakeRole>
   comments?: FakeCommentSeed[]
   /** Writes answer 403 "Resource not accessible by integration", as for a fork's token. */
   readOnly?: boolean
@@ -109,6 +131,7 @@ export interface FakeGitHubOptions {
   faults?: FakeFault[]
   /** Workflow-run artifacts, for `mode: publish`. */
   artifacts?: FakeArtifactSeed[]
+  workflowRuns?: FakeWorkflowRun[]
 }
 
 /** An artifact of a workflow run: a zip the fake serves from its storage URL after a 302. */
@@ -127,6 +150,18 @@ export interface FakeArtifact extends FakeArtifactSeed {
   id: number
 }
 
+/** A run of a workflow, as `GET .../actions/workflows/{workflow_id}/runs` lists it. */
+export interface FakeWorkflowRun {
+  id: number
+  workflowId: number
+  headSha: string
+  headBranch: string
+  /** `owner/name` of the head repository. */
+  headRepo: string
+  event: string
+  createdAt: string
+}
+
 /** Where the fake's artifact downloads redirect to, outside the API and its token. */
 export const fakeArtifactStoragePrefix = '/_artifact-storage/'
 
@@ -137,6 +172,8 @@ export interface FakeGitHubState {
   files: FakeFile[]
   contents: Record<string, Record<string, string | Uint8Array>>
   labels: string[]
+  labelEvents: FakeLabelEvent[]
+  permissions: Record<string, FakeRole>
   comments: FakeComment[]
   checkRuns: FakeCheckRun[]
   readOnly: boolean
@@ -145,6 +182,7 @@ export interface FakeGitHubState {
   head: { ref: string; sha: string; repo: string }
   faults: FakeFault[]
   artifacts: FakeArtifact[]
+  workflowRuns: FakeWorkflowRun[]
 }
 
 export interface RecordedRequest {
@@ -179,12 +217,15 @@ export const fakeGitHubRoutes = [
   { method: 'POST', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/events' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/collaborators/{username}/permission' },
   { method: 'POST', path: '/repos/{owner}/{repo}/check-runs' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' },
   { method: 'GET', path: '/repos/{owner}/{repo}/pulls' },
   { method: 'GET', path: '/repos/{owner}/{repo}/commits/{commit_sha}/pulls' },
   { method: 'GET', path: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts' },
-  { method: 'GET', path: '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}' }
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs' }
 ] as const
 
 /** GitHub lists at most this many files of a pull request. */
@@ -258,6 +299,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     files: options.files,
     contents: options.contents,
     labels: options.labels,
+    labelEvents:
+      options.labelEvents ??
+      options.labels.map(label => ({ event: 'labeled', label, actor: fakeMaintainer, created_at: tick() })),
+    permissions: { [fakeMaintainer]: 'admin', ...options.permissions },
     comments: seeds.map(seed => {
       const created = seed.created_at ?? tick()
       return {
@@ -278,7 +323,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       repo: options.head?.repo ?? `${options.owner}/${options.repo}`
     },
     faults: options.faults ?? [],
-    artifacts: (options.artifacts ?? []).map((seed, index) => ({ ...seed, id: 5_000_000_000 + index }))
+    artifacts: (options.artifacts ?? []).map((seed, index) => ({ ...seed, id: 5_000_000_000 + index })),
+    workflowRuns: options.workflowRuns ?? []
   }
   const requests: RecordedRequest[] = []
   let apiUrl = ''
@@ -410,6 +456,43 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         description: null,
         color: 'ededed',
         default: false
+      }
+    },
+
+    labelEvent(event: FakeLabelEvent, index: number) {
+      const id = 7_000_000_000 + index
+      return {
+        id,
+        node_id: `LE_${id}`,
+        url: `${apiUrl}/repos/${state.owner}/${state.repo}/issues/events/${id}`,
+        actor: build.user({ login: event.actor, type: 'User' }),
+        event: event.event,
+        commit_id: null,
+        commit_url: null,
+        created_at: event.created_at,
+        performed_via_github_app: null,
+        label: { name: event.label, color: 'ededed' }
+      }
+    },
+
+    permission(login: string, role: FakeRole) {
+      // The legacy `permission` field folds maintain into write and triage into read.
+      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role
+      const rank = ['read', 'triage', 'write', 'maintain', 'admin'].indexOf(role)
+      return {
+        permission,
+        role_name: role,
+        user: {
+          ...build.user({ login, type: 'User' }),
+          permissions: {
+            pull: true,
+            triage: rank >= 1,
+            push: rank >= 2,
+            maintain: rank >= 3,
+            admin: rank >= 4
+          },
+          role_name: role
+        }
       }
     },
 
@@ -635,6 +718,48 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           head_branch: state.head.ref,
           head_sha: artifact.headSha ?? state.head.sha
         }
+      }
+    },
+
+    workflowRun(run: FakeWorkflowRun) {
+      const repoApi = `${apiUrl}/repos/${state.owner}/${state.repo}`
+      const api = `${repoApi}/actions/runs/${run.id}`
+      const author = { name: 'Monalisa Octocat', email: 'mona@github.com' }
+      return {
+        id: run.id,
+        node_id: `WFR_${run.id}`,
+        name: 'promptgate evaluate',
+        head_branch: run.headBranch,
+        head_sha: run.headSha,
+        path: '.github/workflows/promptgate-fork-evaluate.yml',
+        display_title: 'Update the prompts',
+        run_number: run.id % 1000,
+        event: run.event,
+        status: 'completed',
+        conclusion: 'success',
+        workflow_id: run.workflowId,
+        url: api,
+        html_url: `${webUrl}/${state.owner}/${state.repo}/actions/runs/${run.id}`,
+        pull_requests: [],
+        created_at: run.createdAt,
+        updated_at: run.createdAt,
+        jobs_url: `${api}/jobs`,
+        logs_url: `${api}/logs`,
+        check_suite_url: `${repoApi}/check-suites/${numericId(`suite:${run.id}`)}`,
+        artifacts_url: `${api}/artifacts`,
+        cancel_url: `${api}/cancel`,
+        rerun_url: `${api}/rerun`,
+        workflow_url: `${repoApi}/actions/workflows/${run.workflowId}`,
+        head_commit: {
+          id: run.headSha,
+          tree_id: createHash('sha1').update(`tree:${run.headSha}`).digest('hex'),
+          message: 'Update the prompts',
+          timestamp: run.createdAt,
+          author,
+          committer: author
+        },
+        repository: build.repository(`${state.owner}/${state.repo}`),
+        head_repository: build.repository(run.headRepo)
       }
     },
 
@@ -951,6 +1076,22 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           )
         : notFound(`${docs}/issues/labels#list-labels-for-an-issue`),
 
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/events': context =>
+      isThisPull(context.params, 'issue_number')
+        ? paginate(
+            context,
+            state.labelEvents.map((event, index) => build.labelEvent(event, index))
+          )
+        : notFound(`${docs}/issues/events#list-issue-events`),
+
+    'GET /repos/{owner}/{repo}/collaborators/{username}/permission': ({ params }) => {
+      const login = params.username ?? ''
+      if (!isThisRepo(params) || login === '') {
+        return notFound(`${docs}/collaborators/collaborators#get-repository-permissions-for-a-user`)
+      }
+      return { status: 200, json: build.permission(login, state.permissions[login] ?? 'read') }
+    },
+
     'POST /repos/{owner}/{repo}/check-runs': ({ params, body }) => {
       const documentation = `${docs}/checks/runs#create-a-check-run`
       if (!isThisRepo(params)) return notFound(documentation)
@@ -1021,6 +1162,23 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         status: 302,
         headers: { location: `${apiUrl}${fakeArtifactStoragePrefix}${artifact.id}.zip?sig=fake` }
       }
+    },
+
+    'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs': context => {
+      if (!isThisRepo(context.params))
+        return notFound(`${docs}/actions/workflow-runs#list-workflow-runs-for-a-workflow`)
+      const { head_sha: headSha, event } = context.query
+      const listed = state.workflowRuns.filter(
+        run =>
+          String(run.workflowId) === context.params.workflow_id &&
+          (headSha === undefined || run.headSha === headSha) &&
+          (event === undefined || run.event === event)
+      )
+      const page = paginate(
+        context,
+        listed.map(run => build.workflowRun(run))
+      )
+      return { ...page, json: { total_count: listed.length, workflow_runs: page.json } }
     },
 
     'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': ({ params, body }) => {

@@ -9,7 +9,16 @@ const examples: unknown = JSON.parse(
 interface PullRequestPayload {
   action: string
   number: number
-  pull_request: { number: number; base: { sha: string }; head: { sha: string }; labels: { name: string }[] }
+  pull_request: {
+    number: number
+    base: { sha: string }
+    head: { sha: string }
+    labels: { name: string }[]
+    created_at: string
+    updated_at: string
+  }
+  /** The label a `labeled` or `unlabeled` event is about. */
+  label?: { name: string }
   repository: { name: string; full_name: string; owner: { login: string } }
 }
 
@@ -32,6 +41,9 @@ export function eventPayload(name: string): unknown {
   if (!event?.examples[0]) throw new Error(`no ${name} example in @octokit/webhooks-examples`)
   return structuredClone(event.examples[0])
 }
+
+/** The evaluation workflow's id in the workflow_run payloads of the tests. */
+export const EVALUATION_WORKFLOW_ID = 161335
 
 export interface WorkflowRunOptions {
   runId: number
@@ -63,6 +75,7 @@ export function workflowRunPayload(options: WorkflowRunOptions): Record<string, 
   payload.repository = repository
   Object.assign(payload.workflow_run, {
     id: options.runId,
+    workflow_id: EVALUATION_WORKFLOW_ID,
     event: options.event ?? 'pull_request',
     head_sha: options.headSha,
     head_branch: options.headBranch,

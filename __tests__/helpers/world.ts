@@ -14,7 +14,13 @@
  * Every world registers its cleanup (model, GitHub, then the repository) as it starts; `closeWorlds`
  * runs it, most recent first, for every world of the test file.
  */
-import { startFakeGitHub, type FakeComment, type FakeGitHub } from './fake-github.js'
+import {
+  startFakeGitHub,
+  type FakeComment,
+  type FakeGitHub,
+  type FakeLabelEvent,
+  type FakeRole
+} from './fake-github.js'
 import { startFakeOpenAI, type FakeOpenAI, type FakeResponder } from './fake-openai.js'
 import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from './git-repo.js'
 import { pullRequestPayload } from './payloads.js'
@@ -32,6 +38,10 @@ export interface WorldOptions {
   labels?: string[]
   /** GitHub answers writes with 403, as for a fork's token. */
   readOnly?: boolean
+  /** Who added and removed the labels, and when (default: each label added by the maintainer). */
+  labelEvents?: FakeLabelEvent[]
+  /** Repository roles by login (see the fake GitHub's `permissions`). */
+  permissions?: Record<string, FakeRole>
 }
 
 export interface WorldRunOptions {
@@ -73,6 +83,8 @@ export async function startWorld(base: Tree, head: Tree, options: WorldOptions):
     contents: repo.contents(),
     labels: options.labels ?? [],
     readOnly: options.readOnly ?? false,
+    labelEvents: options.labelEvents,
+    permissions: options.permissions,
     token: options.token
   })
   cleanups.push(() => github.close())

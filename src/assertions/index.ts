@@ -2,9 +2,11 @@ import { UserError } from '../errors.js'
 import { closestMatch } from '../prompts/did-you-mean.js'
 import { deterministicHandlers, handlersApplyingThreshold } from './deterministic/index.js'
 import { ghString } from './gh-string.js'
-import { llmChoice } from './llm-choice.js'
+import { assertionProvider } from './assertion-provider.js'
+import { judgeProvider, llmChoice } from './llm-choice.js'
 import { llmRubric } from './llm-rubric.js'
 import { similar } from './similar.js'
+import type { ProviderRef } from '../prompts/types.js'
 import type {
   AssertionContext,
   AssertionHandler,
@@ -52,6 +54,18 @@ export function checkAssertionTypes(specs: AssertionSpec[], where: { file: strin
       throw error
     }
   }
+}
+
+/**
+ * The providers an assertion asks for (its `provider`, an evaluator's `modelId`), each with `where` as its
+ * origin, so they can be checked before any model call.
+ */
+export function providersNamedBy(spec: AssertionSpec, where: { file: string; line?: number }): ProviderRef[] {
+  const named = [
+    assertionProvider(spec, where.file),
+    typeof spec.modelId === 'string' ? judgeProvider(spec.modelId) : undefined
+  ]
+  return named.filter((ref): ref is ProviderRef => ref !== undefined).map(ref => ({ ...ref, origin: where }))
 }
 
 /** Runs a case's assertions concurrently (judges share the run's scheduler) and keeps their order. */

@@ -96,7 +96,7 @@ function preview(answer: string): string {
 }
 
 /** A bare GitHub Models id (`openai/gpt-4o`) or, from a config file, a full provider id (`openai:gpt-4o`). */
-function judgeProvider(modelId: string | undefined): ProviderRef | undefined {
+export function judgeProvider(modelId: string | undefined): ProviderRef | undefined {
   if (!modelId) return undefined
   return { id: modelId.includes(':') ? modelId : `github:${modelId}` }
 }

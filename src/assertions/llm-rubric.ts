@@ -37,7 +37,7 @@ export const llmRubric: AssertionHandler = async (spec, context) => {
     spec.threshold === undefined
       ? undefined
       : readThreshold(spec, context, 'the lowest judge score, from 0 to 1, that passes')
-  const provider = assertionProvider(spec, context)
+  const provider = assertionProvider(spec, context.source)
   const reply = await context.judge({ messages: rubricMessages(context.output, rubric), provider })
   return rubricOutcome(reply, threshold)
 }

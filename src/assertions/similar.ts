@@ -27,7 +27,7 @@ export const similar: AssertionHandler = async (spec, context) => {
 
   const [output, ...vectors] = await context.embed({
     texts: [context.output, ...references],
-    provider: assertionProvider(spec, context)
+    provider: assertionProvider(spec, context.source)
   })
   if (!output || vectors.length !== references.length) throw new Error('the embeddings came back incomplete')
   const similarities = vectors.map(vector => cosineSimilarity(output, vector))

@@ -37,6 +37,14 @@ export interface PullRequestRef {
   /** Labels at the time of the event; informational only, read live labels with `listLabels`. */
   labels: string[]
   action: PullRequestAction
+  /**
+   * When GitHub says the head commit became the pull request's head: on `synchronize` the push
+   * (`pull_request.updated_at` of that event), on `opened` the pull request's creation. Other actions
+   * do not say.
+   */
+  headArrivedAt?: string
+  /** The label a `labeled` or `unlabeled` event is about. */
+  eventLabel?: string
 }
 
 export function readPullRequestEvent(eventName: string, payload: unknown): PullRequestRef {
@@ -70,8 +78,28 @@ export function readPullRequestEvent(eventName: string, payload: unknown): PullR
     headRef: read.string('pull_request.head.ref'),
     isFork: headRepo === undefined || headRepo.toLowerCase() !== baseRepo.toLowerCase(),
     labels: read.labelNames('pull_request.labels'),
-    action
+    action,
+    ...optionalText('headArrivedAt', headArrivalField[action], read),
+    ...optionalText(
+      'eventLabel',
+      action === 'labeled' || action === 'unlabeled' ? 'label.name' : undefined,
+      read
+    )
   }
+}
+
+const headArrivalField: Partial<Record<PullRequestAction, string>> = {
+  synchronize: 'pull_request.updated_at',
+  opened: 'pull_request.created_at'
+}
+
+function optionalText<K extends string>(
+  key: K,
+  path: string | undefined,
+  read: PayloadReader
+): Partial<Record<K, string>> {
+  const value = path === undefined ? undefined : read.optional(path)
+  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {}
 }
 
 function isSupportedAction(action: string): action is PullRequestAction {

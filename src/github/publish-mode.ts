@@ -1,19 +1,18 @@
 import * as core from '@actions/core'
-import { applyOverride } from '../compare/override.js'
-import type { Comparison, Verdict } from '../compare/types.js'
+import { decideOverride, type OverrideOutcome } from '../compare/override.js'
+import type { Comparison } from '../compare/types.js'
 import type { ActionInputs } from '../inputs.js'
 import { comparisonFromJsonReport, parseJsonReport } from '../report/from-json.js'
 import type { ReportContext } from '../report/types.js'
-import { listLabels } from './labels.js'
+import { gatherOverrideEvidence } from './override-evidence.js'
 import type { Octokit } from './octokit.js'
 import { Publisher } from './publisher.js'
 import { downloadReportArtifact, REPORT_ARTIFACT_NAME } from './report-artifact.js'
-import { readWorkflowRunEvent, verifyClaimedPullRequest } from './workflow-run.js'
+import { headArrival, readWorkflowRunEvent, verifyClaimedPullRequest } from './workflow-run.js'
 
 export interface Published {
-  verdict: Verdict
+  outcome: OverrideOutcome
   comparison: Comparison
-  overrideLabel?: string
 }
 
 /**
@@ -52,16 +51,27 @@ export async function publishFromWorkflowRun(
   state.publisher = publisher
   state.context = context
 
-  // The override label is read live, never taken from the artifact: a report cannot claim a label.
-  const labels = comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
-  const final = applyOverride(comparison.verdict, labels, inputs.overrideLabel)
+  // The override is decided here, never taken from the artifact, by the rule of an evaluating run: a
+  // maintainer's label, added after the head commit arrived.
+  const final: OverrideOutcome =
+    comparison.verdict === 'regressed'
+      ? decideOverride(
+          comparison.verdict,
+          await gatherOverrideEvidence(
+            octokit,
+            { ...pr, headArrivedAt: await headArrival(octokit, run) },
+            inputs.overrideLabel
+          )
+        )
+      : { verdict: comparison.verdict }
   state.context = {
     ...context,
     verdict: final.verdict,
-    overrideLabel: final.overrideLabel,
+    ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
+    ...(final.refused ? { overrideRefused: final.refused } : {}),
     error: report.error,
     fullReportHint: `the "${REPORT_ARTIFACT_NAME}" artifact of the evaluation run`
   }
   await publisher.all({ comparison, context: state.context }, { createComment: final.verdict !== 'skipped' })
-  return { verdict: final.verdict, comparison, overrideLabel: final.overrideLabel }
+  return { outcome: final, comparison }
 }

@@ -5,7 +5,7 @@ import { errorMessage } from '../errors.js'
 import type { ActionInputs } from '../inputs.js'
 import { buildJsonReport, COMMENT_MARKER, renderComment, renderJobSummary } from '../report/index.js'
 import type { ReportInput } from '../report/types.js'
-import { redactSecrets } from '../secrets.js'
+import { redactDeep, redactSecrets } from '../secrets.js'
 import { uploadReportArtifact } from './artifact.js'
 import { buildAnnotations, CHECK_SUMMARY_MAX_CHARS, checkRunTitle, publishCheckRun } from './check-run.js'
 import { upsertStickyComment } from './comment.js'
@@ -56,6 +56,7 @@ export class Publisher {
     input: ReportInput,
     options: { createComment: boolean; changedLines?: ReadonlyMap<string, number> }
   ) {
+    input = redactDeep(input, this.secrets)
     const reportPath = await this.report(input)
     core.setOutput('report-path', reportPath)
     await this.summary(renderJobSummary(input))

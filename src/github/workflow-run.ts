@@ -7,6 +7,8 @@ export interface EvaluationRun {
   owner: string
   repo: string
   runId: number
+  /** The evaluation workflow's id, to find its other runs of the same commit. */
+  workflowId: number
   /** The commit the run evaluated: the pull request's head, as GitHub recorded it. */
   headSha: string
   headBranch: string
@@ -43,6 +45,7 @@ export function readWorkflowRunEvent(eventName: string, payload: unknown): Evalu
     owner: read.string('repository.owner.login'),
     repo: read.string('repository.name'),
     runId: read.integer('workflow_run.id'),
+    workflowId: read.integer('workflow_run.workflow_id'),
     headSha: read.string('workflow_run.head_sha'),
     headBranch: read.string('workflow_run.head_branch'),
     ...(headRepository === null
@@ -145,5 +148,36 @@ export async function verifyClaimedPullRequest(
     labels: pull.labels.flatMap(label => (label.name === undefined ? [] : [label.name])),
     // A workflow_run carries no pull_request action; publishing reads none.
     action: 'synchronize'
+  }
+}
+
+/**
+ * When the head commit became the pull request's head, as far as GitHub shows it: when the evaluation
+ * workflow's first pull_request run of that commit (opened or synchronize) was created. The override
+ * label counts only when it was added after this. Undefined when GitHub lists no such run or the lookup
+ * fails: the label then does not count.
+ */
+export async function headArrival(octokit: Octokit, run: EvaluationRun): Promise<string | undefined> {
+  try {
+    const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
+      owner: run.owner,
+      repo: run.repo,
+      workflow_id: run.workflowId,
+      head_sha: run.headSha,
+      event: 'pull_request',
+      per_page: 100
+    })
+    const times = runs
+      .filter(
+        candidate =>
+          candidate.head_sha === run.headSha &&
+          candidate.head_branch === run.headBranch &&
+          sameName(candidate.head_repository?.full_name, run.headRepository)
+      )
+      .map(candidate => candidate.created_at)
+      .sort((a, b) => Date.parse(a) - Date.parse(b))
+    return times[0]
+  } catch {
+    return undefined
   }
 }

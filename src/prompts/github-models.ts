@@ -83,7 +83,7 @@ export function parseGitHubModelsPrompt(text: string, file: string, ref: string)
     path: file,
     ref,
     ...(raw.name !== undefined ? { name: raw.name } : {}),
-    provider: { id: `github:${raw.model}` },
+    provider: { id: `github:${raw.model}`, origin: { file, line: source.lineOf(source.nodeAt(['model'])) } },
     parameters: modelParameters(raw.modelParameters),
     ...(raw.responseFormat !== undefined ? { responseFormat: raw.responseFormat } : {}),
     ...jsonSchemaOf(raw, source),

@@ -262,9 +262,10 @@ function kindOf(model: string): string | undefined {
 
 function providerFor(config: ProviderConfig | undefined, settings: Settings, file: string): ProviderRef {
   const model = settings.model?.value
+  const origin = { file, ...(settings.model ? { line: settings.model.line } : {}) }
   const configured = config && { id: config.id, baseUrl: config.baseUrl, apiKeyEnv: config.apiKeyEnv }
   if (model === undefined) {
-    if (configured) return withoutUndefined(configured)
+    if (configured) return withoutUndefined({ ...configured, origin })
     throw new UserError(
       'no model: add "model: <kind>:<model>" (e.g. openai:gpt-4o-mini) to the front matter, or a provider to its suite in the config',
       { file, line: 1 }
@@ -274,7 +275,7 @@ function providerFor(config: ProviderConfig | undefined, settings: Settings, fil
   if (kind) {
     // The server and key belong to the configured provider; they carry over only to the same kind.
     const sameKind = configured && kindOf(configured.id) === kind
-    return withoutUndefined({ ...(sameKind ? configured : {}), id: model })
+    return withoutUndefined({ ...(sameKind ? configured : {}), id: model, origin })
   }
   if (!configured) {
     throw new UserError(
@@ -283,7 +284,7 @@ function providerFor(config: ProviderConfig | undefined, settings: Settings, fil
     )
   }
   const configuredKind = configured.id.slice(0, configured.id.indexOf(':'))
-  return withoutUndefined({ ...configured, id: `${configuredKind}:${model}` })
+  return withoutUndefined({ ...configured, id: `${configuredKind}:${model}`, origin })
 }
 
 function withoutUndefined(ref: ProviderRef): ProviderRef {

@@ -21,6 +21,8 @@ export interface ProviderRef {
   baseUrl?: string
   /** Name of the environment variable that holds the API key. */
   apiKeyEnv?: string
+  /** Where this provider was asked for (the prompt's `model:` line, a golden-set row), for errors. */
+  origin?: { file: string; line?: number }
 }
 
 /** One version (base or head) of a prompt, ready to be rendered for each test case. */

@@ -58,3 +58,23 @@ function isLocalHost(hostname: string): boolean {
     /^127\.\d+\.\d+\.\d+$/.test(hostname)
   )
 }
+
+/** The credentials a URL carries: its user name, password and query values (`?api-key=...`). */
+export function secretsInUrl(url: string): string[] {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return []
+  }
+  const values = [parsed.username, parsed.password, ...parsed.searchParams.values()]
+  return [...values, ...values.map(decodedOrSelf)].filter(value => value !== '')
+}
+
+function decodedOrSelf(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}

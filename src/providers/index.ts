@@ -1,13 +1,14 @@
-import { UserError } from '../errors.js'
+import { isUserError, UserError } from '../errors.js'
 import type { ProviderRef } from '../prompts/types.js'
 import { ANTHROPIC_BASE_URL, anthropicRoot, createAnthropicProvider } from './anthropic.js'
-import { readApiKey } from './api-key.js'
+import { readApiKey, secretsInUrl } from './api-key.js'
 import { createCommandProvider } from './command.js'
 import { checkedPrice, withCost } from './cost.js'
 import { createGitHubModelsProvider } from './github-models.js'
 import { createOpenAICompatibleProvider } from './openai-compatible.js'
 import { builtInPrice, type ModelPrice } from './prices.js'
 import { perMinuteLimiter, withRateLimit, type RateLimiter } from './rate-limit.js'
+import { requireTrustedProvider } from './trust.js'
 import type { Provider, ProviderEnvironment } from './types.js'
 
 export interface ProviderRegistry {
@@ -38,18 +39,33 @@ export function createProviderRegistry(environment: ProviderEnvironment): Provid
     return limiter
   }
 
+  function make(ref: ProviderRef): Provider {
+    const { kind, model } = parseProviderId(ref.id)
+    // Before the provider is made: an untrusted one must not even read its key.
+    if (environment.trust) requireTrustedProvider(ref, environment.trust)
+    let provider = withCost(
+      createProvider(ref, kind, model, environment),
+      priceFor(ref.id, kind, model, environment)
+    )
+    const limiter = limiterFor(ref.id)
+    if (limiter) provider = withRateLimit(provider, limiter)
+    return provider
+  }
+
   return {
     get(ref) {
       const key = JSON.stringify([ref.id, ref.baseUrl ?? null, ref.apiKeyEnv ?? null])
       let provider = providers.get(key)
       if (!provider) {
-        const { kind, model } = parseProviderId(ref.id)
-        provider = withCost(
-          createProvider(ref, kind, model, environment),
-          priceFor(ref.id, kind, model, environment)
-        )
-        const limiter = limiterFor(ref.id)
-        if (limiter) provider = withRateLimit(provider, limiter)
+        try {
+          provider = make(ref)
+        } catch (error) {
+          // A problem with a provider is reported where it was asked for.
+          if (isUserError(error) && error.file === undefined && ref.origin) {
+            throw new UserError(error.message, ref.origin)
+          }
+          throw error
+        }
         providers.set(key, provider)
       }
       return provider
@@ -109,6 +125,7 @@ function priceFor(
 function createOpenAIProvider(ref: ProviderRef, model: string, environment: ProviderEnvironment): Provider {
   const baseURL = ref.baseUrl ?? OPENAI_BASE_URL
   const key = readApiKey(ref, baseURL, 'OPENAI_API_KEY', environment.env)
+  for (const secret of [key.value, ...secretsInUrl(baseURL)]) environment.onSecret?.(secret)
   return createOpenAICompatibleProvider(ref, {
     baseURL,
     apiKey: key.value,
@@ -122,6 +139,7 @@ function createOpenAIProvider(ref: ProviderRef, model: string, environment: Prov
 function createAnthropicFromRef(ref: ProviderRef, model: string, environment: ProviderEnvironment): Provider {
   const baseURL = anthropicRoot(ref.baseUrl ?? ANTHROPIC_BASE_URL)
   const key = readApiKey(ref, baseURL, 'ANTHROPIC_API_KEY', environment.env)
+  for (const secret of [key.value, ...secretsInUrl(baseURL)]) environment.onSecret?.(secret)
   return createAnthropicProvider(ref, {
     baseURL,
     apiKey: key.value,

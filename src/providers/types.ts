@@ -1,4 +1,5 @@
 import type { ChatMessage, ModelParameters, ProviderRef, ResponseFormat } from '../prompts/types.js'
+import type { ProviderTrust } from './trust.js'
 
 export interface CompletionRequest {
   messages: ChatMessage[]
@@ -56,4 +57,11 @@ export interface ProviderEnvironment {
   prices?: Record<string, { inputPerMillion: number; outputPerMillion: number }>
   /** The most calls that may start in any 60 seconds, by provider id; unlimited when absent. */
   requestsPerMinute?: Record<string, number>
+  /** When set, only the providers it names (and `github:` models) may be made; see `requireTrustedProvider`. */
+  trust?: ProviderTrust
+  /**
+   * Told every secret a provider reads (its API key, the credentials in its base URL) before it is used,
+   * so the caller can mask it in the log and redact it from everything it writes.
+   */
+  onSecret?: (value: string) => void
 }

@@ -43,17 +43,32 @@ function skipReason(comparison: Comparison): string {
   return 'No changed prompt has test cases.'
 }
 
+/** " by the `label` label, added by `login` at <time>": logins in code spans, so they never ping anyone. */
+function acceptedBy(context: ReportContext): string {
+  const label = context.override?.label ?? context.overrideLabel
+  if (!label) return ''
+  const by = context.override?.actor ? `, added by ${inlineCode(context.override.actor, { max: 100 })}` : ''
+  const at = context.override?.at ? ` at ${escapeText(context.override.at, 40)}` : ''
+  return ` by the ${inlineCode(label, { max: 100 })} label${by}${at}`
+}
+
 /** The verdict, first thing in the report, as a GitHub alert (plain for pass and skipped). */
 export function renderBanner(comparison: Comparison, context: ReportContext): string {
   switch (context.verdict) {
-    case 'regressed':
-      return alert('CAUTION', [`**promptgate: regression.** ${regressionSummary(comparison)}`])
-    case 'overridden': {
-      const label = context.overrideLabel
-        ? ` by the ${inlineCode(context.overrideLabel, { max: 100 })} label`
-        : ''
-      return alert('NOTE', [`**promptgate: regression accepted**${label}. ${regressionSummary(comparison)}`])
+    case 'regressed': {
+      const lines = [`**promptgate: regression.** ${regressionSummary(comparison)}`]
+      const refused = context.overrideRefused
+      if (refused) {
+        lines.push(
+          `The ${inlineCode(refused.label, { max: 100 })} label does not count: ${escapeText(refused.reason, 600)}.`
+        )
+      }
+      return alert('CAUTION', lines)
     }
+    case 'overridden':
+      return alert('NOTE', [
+        `**promptgate: regression accepted**${acceptedBy(context)}. ${regressionSummary(comparison)}`
+      ])
     case 'error':
       return errorBanner(comparison, context)
     case 'skipped':

@@ -6,9 +6,13 @@
 
 const ZERO_WIDTH_JOINER = '\u200D'
 
-/** C0/C1 controls (but tab and newline) and bidi overrides, which can disguise text. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g
+/**
+ * C0/C1 controls (but tab and newline), bidi overrides and zero-width characters, which can disguise
+ * text (a mention or a reference split by an invisible character, a secret that no longer matches).
+ */
+const UNSAFE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060-\u2064\u180E\uFEFF]/g
 
 /** Normalises line ends and replaces invisible control characters with U+FFFD. */
 export function sanitize(text: string): string {
@@ -44,14 +48,18 @@ export function neutralizeMentions(text: string): string {
 }
 
 /**
- * Stops GitHub from turning bare text into links: URLs and `www.` (autolinks) and `#123`
- * (a cross-reference that would also post to that issue's timeline).
+ * Stops GitHub from turning bare text into links: URLs and `www.` (autolinks), `#123` and `GH-123`
+ * (cross-references that would also post to that issue's timeline).
  */
 export function neutralizeAutolinks(text: string): string {
-  return text
-    .replace(/\b(https?|ftps?|mailto|javascript|data|vbscript)(?=:)/gi, `$1${ZERO_WIDTH_JOINER}`)
-    .replace(/\b(www)(?=\.)/gi, `$1${ZERO_WIDTH_JOINER}`)
-    .replace(/#(?=\d)/g, `#${ZERO_WIDTH_JOINER}`)
+  return (
+    text
+      .replace(/\b(https?|ftps?|mailto|javascript|data|vbscript)(?=:)/gi, `$1${ZERO_WIDTH_JOINER}`)
+      .replace(/\b(www)(?=\.)/gi, `$1${ZERO_WIDTH_JOINER}`)
+      .replace(/#(?=\d)/g, `#${ZERO_WIDTH_JOINER}`)
+      // `GH-123` is GitHub's other issue reference.
+      .replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_JOINER}`)
+  )
 }
 
 /** Backslash-escapes the characters that start emphasis, links, images, code, tables, strikethrough and math. */

@@ -1,3 +1,4 @@
+import type { AcceptedOverride, RefusedOverride } from '../compare/override.js'
 import type { AssertionResult } from '../assertions/types.js'
 import type {
   CaseChange,
@@ -20,6 +21,10 @@ export interface JsonReport {
   /** The verdict before any override. */
   gateVerdict: Comparison['verdict']
   overrideLabel?: string
+  /** Who accepted the regression, and when. */
+  override?: AcceptedOverride
+  /** An override label that did not count, and why. */
+  overrideRefused?: RefusedOverride
   error?: string
   baseSha?: string
   headSha?: string
@@ -198,6 +203,8 @@ export function buildJsonReport(input: ReportInput): JsonReport {
     verdict: context.verdict,
     gateVerdict: comparison.verdict,
     overrideLabel: context.overrideLabel,
+    override: context.override && { ...context.override },
+    overrideRefused: context.overrideRefused && { ...context.overrideRefused },
     error: context.error,
     baseSha: context.baseSha,
     headSha: context.headSha,

@@ -1,3 +1,4 @@
+import type { AcceptedOverride, RefusedOverride } from '../compare/override.js'
 import type { Comparison, Verdict } from '../compare/types.js'
 
 /** Everything the report needs besides the comparison; plain values so another job can render it. */
@@ -6,6 +7,10 @@ export interface ReportContext {
   verdict: Verdict
   /** The label that accepted a regression, when the verdict is `overridden`. */
   overrideLabel?: string
+  /** Who accepted the regression with the label, and when, when the verdict is `overridden`. */
+  override?: AcceptedOverride
+  /** The override label is on the pull request but does not count (the verdict stays `regressed`). */
+  overrideRefused?: RefusedOverride
   /** Link to the workflow run, for the foot of the comment. */
   runUrl?: string
   baseSha?: string

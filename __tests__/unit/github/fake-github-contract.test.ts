@@ -7,7 +7,11 @@ import { createApiChangeSource } from '../../../src/github/change-source.js'
 import { upsertStickyComment } from '../../../src/github/comment.js'
 import { listLabels } from '../../../src/github/labels.js'
 import { downloadReportArtifact } from '../../../src/github/report-artifact.js'
-import { verifyClaimedPullRequest, type EvaluationRun } from '../../../src/github/workflow-run.js'
+import {
+  headArrival,
+  verifyClaimedPullRequest,
+  type EvaluationRun
+} from '../../../src/github/workflow-run.js'
 import { createOctokit } from '../../../src/github/octokit.js'
 import {
   fakeGitHubRoutes,
@@ -44,6 +48,17 @@ beforeAll(async () => {
     artifacts: [
       { runId: 99, name: 'promptgate-report', zip: await zipOf({ 'promptgate-report.json': '{}' }) },
       { runId: 99, name: 'old', zip: await zipOf({ 'a.txt': 'a' }), expired: true }
+    ],
+    workflowRuns: [
+      {
+        id: 99,
+        workflowId: 161335,
+        headSha: sha.head,
+        headBranch: 'tune',
+        headRepo: 'octo-org/prompts',
+        event: 'pull_request',
+        createdAt: '2025-01-01T00:00:00Z'
+      }
     ],
     token: 'ghs_contract'
   })
@@ -164,10 +179,23 @@ describe("the fake GitHub's responses match GitHub's described shapes", () => {
       200
     ],
     [
+      "a workflow's runs of a commit",
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+      { workflow_id: 161335, head_sha: sha.head, event: 'pull_request' },
+      200
+    ],
+    [
       'an expired artifact download',
       'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
       { artifact_id: 5_000_000_001, archive_format: 'zip' },
       410
+    ],
+    ['the label events', 'GET /repos/{owner}/{repo}/issues/{issue_number}/events', { issue_number: 7 }, 200],
+    [
+      "a user's permission",
+      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+      { username: 'octocat' },
+      200
     ]
   ]
 
@@ -296,6 +324,7 @@ describe('what the workflow_run publisher sends is what GitHub describes', () =>
     owner: 'octo-org',
     repo: 'prompts',
     runId: 99,
+    workflowId: 161335,
     headSha: sha.head,
     headBranch: 'tune',
     headRepository: 'octo-org/prompts'
@@ -306,6 +335,7 @@ describe('what the workflow_run publisher sends is what GitHub describes', () =>
     const from = github.requests.length
     await downloadReportArtifact(octokit, run)
     await verifyClaimedPullRequest(octokit, run, { pullRequest: 7, headSha: sha.head })
+    expect(await headArrival(octokit, run)).toBe('2025-01-01T00:00:00Z')
     // A head GitHub does not associate by commit: found (or not) through the list of open pulls.
     const moved = { ...run, headSha: sha.base }
     await expect(
@@ -318,6 +348,7 @@ describe('what the workflow_run publisher sends is what GitHub describes', () =>
     expect([...new Set(ours.map(request => request.route))].sort()).toEqual([
       'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
       'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
       'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
       'GET /repos/{owner}/{repo}/pulls'
     ])

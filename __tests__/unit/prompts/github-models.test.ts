@@ -37,7 +37,10 @@ describe('parseGitHubModelsPrompt on good files', () => {
       path: 'prompts/summarizer.prompt.yml',
       ref: 'f00d',
       name: 'Text Summarizer',
-      provider: { id: 'github:openai/gpt-4o-mini' },
+      provider: {
+        id: 'github:openai/gpt-4o-mini',
+        origin: { file: 'prompts/summarizer.prompt.yml', line: 3 }
+      },
       parameters: { temperature: 0.5, maxTokens: 200, topP: 0.9 },
       messages: [
         {
@@ -139,7 +142,10 @@ describe('parseGitHubModelsPrompt on good files', () => {
   it('needs only model and messages, and then has no test data or evaluators', () => {
     const prompt = parseGitHubModelsPrompt(withBase(''), FILE, 'abc123')
     expect(prompt.version.name).toBeUndefined()
-    expect(prompt.version.provider).toEqual({ id: 'github:openai/gpt-4o-mini' })
+    expect(prompt.version.provider).toEqual({
+      id: 'github:openai/gpt-4o-mini',
+      origin: { file: 'prompts/a.prompt.yml', line: 1 }
+    })
     expect(prompt.testData).toEqual([])
     expect(prompt.evaluators).toEqual([])
     expect(toTestCases(prompt, FILE)).toEqual([])

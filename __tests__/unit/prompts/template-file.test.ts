@@ -29,7 +29,12 @@ describe('parsePromptTemplateFile: text and markdown templates', () => {
     expect(version).toEqual({
       path: 'prompts/triage.txt',
       ref: REF,
-      provider: { id: 'openai:gpt-4o-mini', baseUrl: 'http://localhost:11434/v1', apiKeyEnv: 'LLM_KEY' },
+      provider: {
+        id: 'openai:gpt-4o-mini',
+        baseUrl: 'http://localhost:11434/v1',
+        apiKeyEnv: 'LLM_KEY',
+        origin: { file: 'prompts/triage.txt' }
+      },
       parameters: { temperature: 0, maxTokens: 256 },
       messages: [{ role: 'user', content: 'Classify: {{title}}' }]
     })
@@ -66,14 +71,14 @@ describe('parsePromptTemplateFile: text and markdown templates', () => {
     const model = parsePromptTemplateFile('---\nmodel: gpt-4o\n---\nHi', 'p.md', REF, OPENAI)
     expect(model.provider).toEqual({ ...model.provider, id: 'openai:gpt-4o', baseUrl: OPENAI.baseUrl })
     const other = parsePromptTemplateFile('---\nmodel: github:openai/gpt-4o\n---\nHi', 'p.md', REF, OPENAI)
-    expect(other.provider).toEqual({ id: 'github:openai/gpt-4o' })
+    expect(other.provider).toEqual({ id: 'github:openai/gpt-4o', origin: { file: 'p.md', line: 2 } })
     const colon = parsePromptTemplateFile('---\nmodel: llama3:8b\n---\nHi', 'p.md', REF, OPENAI)
     expect(colon.provider.id).toBe('openai:llama3:8b')
   })
 
   it('needs a model from front matter when the suite has no provider', () => {
     const full = parsePromptTemplateFile('---\nmodel: openai:gpt-4o\n---\nHi', 'p.md', REF, undefined)
-    expect(full.provider).toEqual({ id: 'openai:gpt-4o' })
+    expect(full.provider).toEqual({ id: 'openai:gpt-4o', origin: { file: 'p.md', line: 2 } })
     expect(errorMessage(failure('Hi', 'p.md', 'none'))).toMatch(
       /^p\.md:1: no model: add "model: <kind>:<model>"/
     )

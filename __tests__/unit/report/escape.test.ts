@@ -20,6 +20,13 @@ describe('sanitize', () => {
     expect(sanitize('a\r\nb\rc')).toBe('a\nb\nc')
     expect(sanitize('x\u0000y\u202Ez\tw')).toBe('x\uFFFDy\uFFFDz\tw')
   })
+
+  it('replaces zero-width characters, which could hide a mention or a reference from the escaping', () => {
+    expect(sanitize('@\u200Badmin #\u200D12 GH\u2060-1 a\uFEFFb')).toBe(
+      '@\uFFFDadmin #\uFFFD12 GH\uFFFD-1 a\uFFFDb'
+    )
+    expect(escapeText('@\u200Badmin')).not.toContain('\u200B')
+  })
 })
 
 describe('shorten', () => {
@@ -61,6 +68,10 @@ describe('neutralizeAutolinks', () => {
     expect(neutralizeAutolinks('see https://evil.example, www.evil.example and #12')).toBe(
       `see https${ZWJ}://evil.example, www${ZWJ}.evil.example and #${ZWJ}12`
     )
+  })
+
+  it("breaks GitHub's GH-123 references, in either case, but not other words with digits", () => {
+    expect(neutralizeAutolinks('GH-123, gh-4 and AGH-5')).toBe(`GH-${ZWJ}123, gh-${ZWJ}4 and AGH-5`)
   })
 })
 

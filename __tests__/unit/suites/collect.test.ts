@@ -326,7 +326,10 @@ describe('suites: *.prompt.yml files', () => {
       ['prompts/triage/gh.prompt.yml', 'triage']
     ])
     const [prompt] = prompts
-    expect(prompt?.head?.provider).toEqual({ id: 'github:openai/gpt-4o-mini' })
+    expect(prompt?.head?.provider).toEqual({
+      id: 'github:openai/gpt-4o-mini',
+      origin: { file: 'prompts/triage/gh.prompt.yml', line: 1 }
+    })
     expect(prompt?.cases.map(testCase => [testCase.id, testCase.assert.map(spec => spec.type)])).toEqual([
       ['1', ['gh-string']],
       ['triage/1', ['icontains']],
