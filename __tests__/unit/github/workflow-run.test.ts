@@ -19,6 +19,7 @@ describe('readWorkflowRunEvent', () => {
       owner: (payload.repository as { owner: { login: string } }).owner.login,
       repo: (payload.repository as { name: string }).name,
       runId: run.id,
+      workflowId: run.workflow_id,
       headSha: run.head_sha,
       headBranch: run.head_branch,
       headRepository: run.head_repository.full_name,
