@@ -1,13 +1,15 @@
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { createGitChangeSource } from './changes/git.js'
 import { applyOverride } from './compare/override.js'
 import { errorMessage, isUserError } from './errors.js'
 import { createResultCache } from './eval/cache.js'
-import { runPipeline } from './pipeline.js'
+import { planPipeline, runPipeline, type PipelineWarning } from './pipeline.js'
+import { credentialIdentity } from './providers/credential-identity.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
+import { renderDryRun } from './report/dry-run.js'
 import { renderJobSummary } from './report/index.js'
+import { writeReportFile } from './report/write-report-file.js'
 import { redactDeep, redactSecrets, secretsFromEnvironment } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
@@ -26,6 +28,9 @@ Options:
   --concurrency N         model calls in flight at once (default: the config's, else 8)
   --report FILE           also write the JSON report to FILE
   --cache DIR             reuse model results stored in DIR and store new ones (a re-run makes no call)
+  --max-calls N           refuse, before the first call, a plan of more than N model calls, judges
+                          included (default: no cap but the config's max_calls; the lower applies)
+  --dry-run               print the plan, its number of calls and an estimated cost; call no model
   --accept                accept a regression, as the override label does on a pull request
   -h, --help              show this help
 
@@ -33,6 +38,13 @@ Exit status: 0 pass, skipped or accepted; 1 regressed; 2 error.`
 
 const EXIT = { pass: 0, skipped: 0, overridden: 0, regressed: 1, error: 2 } as const
 const ACCEPT_LABEL = '--accept'
+
+function showWarnings(warnings: PipelineWarning[]): void {
+  for (const warning of warnings) {
+    const where = warning.file ? `${warning.file}${warning.line ? `:${warning.line}` : ''}: ` : ''
+    process.stderr.write(`promptgate: warning: ${where}${warning.message}\n`)
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -47,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       cache: { type: 'string' },
       report: { type: 'string' },
+      'max-calls': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
       accept: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     },
@@ -59,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw new Error('--concurrency takes a whole number of 1 or more')
+  const maxCalls = values['max-calls'] === undefined ? undefined : Number(values['max-calls'])
+  if (maxCalls !== undefined && (!Number.isInteger(maxCalls) || maxCalls < 1))
+    throw new Error('--max-calls takes a whole number of 1 or more')
+  const cap = maxCalls === undefined ? undefined : { limit: maxCalls, source: '--max-calls' }
 
   const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
   const modelsEndpoint = (
@@ -67,9 +85,20 @@ export async function main(argv: string[]): Promise<number> {
     'https://models.github.ai/inference'
   ).replace(/\/+$/, '')
   // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
-  const cache = values.cache ? createResultCache(values.cache, { scope: modelsEndpoint }) : undefined
+  const cache = values.cache
+    ? createResultCache(values.cache, {
+        scope: modelsEndpoint,
+        credentialOf: ref => credentialIdentity(ref, process.env)
+      })
+    : undefined
   const source = await createGitChangeSource(values.repo, values.base, values.head)
   const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
+  if (values['dry-run']) {
+    const plan = await planPipeline({ source, configPath: values.config, maxCalls: cap })
+    showWarnings(plan.warnings)
+    process.stdout.write(`${renderDryRun(plan)}\n`)
+    return plan.cap && plan.calls.total > plan.cap.limit ? EXIT.error : 0
+  }
   const outcome = await runPipeline({
     source,
     configPath: values.config,
@@ -86,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
       }),
     concurrency,
     cache,
+    maxCalls: cap,
     onPlanned: plan => {
       process.stderr.write(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls\n`)
     }
@@ -96,10 +126,7 @@ export async function main(argv: string[]): Promise<number> {
       `promptgate: ${from} result(s) from the cache, ${cache.writes} added to ${values.cache}\n`
     )
   }
-  for (const warning of outcome.warnings) {
-    const where = warning.file ? `${warning.file}${warning.line ? `:${warning.line}` : ''}: ` : ''
-    process.stderr.write(`promptgate: warning: ${where}${warning.message}\n`)
-  }
+  showWarnings(outcome.warnings)
   const final = applyOverride(outcome.comparison.verdict, values.accept ? [ACCEPT_LABEL] : [], ACCEPT_LABEL)
   const input = redactDeep(
     {
@@ -114,7 +141,8 @@ export async function main(argv: string[]): Promise<number> {
     secrets
   )
   if (values.report) {
-    await writeFile(values.report, redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets))
+    const text = redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets)
+    await writeReportFile(process.cwd(), values.report, text, '--report')
   }
   process.stdout.write(`${redactSecrets(renderJobSummary(input), secrets)}\n`)
   process.stderr.write(`promptgate: verdict ${final.verdict}\n`)

@@ -16,6 +16,8 @@ export interface ActionInputs {
   cachePath: string
   /** `base`: only the base branch's providers run under pull_request too (always so under pull_request_target). */
   trustedProviders: 'auto' | 'base'
+  /** `max-calls`: the most model calls a run may plan; undefined when the input is empty. */
+  maxCalls?: number
   /** `evaluate` (default) runs the gate; `publish` writes a fork run's uploaded report (src/github/publish-mode.ts). */
   mode: ActionMode
 }
@@ -41,6 +43,18 @@ function booleanInput(name: string, fallback: boolean): boolean {
   )
 }
 
+function countInput(name: string): number | undefined {
+  const raw = core.getInput(name).trim()
+  if (raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UserError(
+      `input "${name}" must be a whole number of 1 or more, not "${raw}"; fix it in the workflow's "with:" block`
+    )
+  }
+  return value
+}
+
 export function readInputs(): ActionInputs {
   const githubToken = core.getInput('github-token')
   const modelsToken = core.getInput('models-token') || githubToken
@@ -60,9 +74,11 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name').trim(),
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
-    cachePath: core.getInput('cache-path') || '.promptgate/cache',
-    mode: modeInput(),
-    trustedProviders: trustedProvidersInput()
+    // Deprecated and ignored (main.ts warns): the cache lives under RUNNER_TEMP.
+    cachePath: core.getInput('cache-path').trim(),
+    trustedProviders: trustedProvidersInput(),
+    maxCalls: countInput('max-calls'),
+    mode: modeInput()
   }
 }
 

@@ -1,11 +1,19 @@
 import * as core from '@actions/core'
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import { decideOverride, type OverrideOutcome } from './compare/override.js'
 import type { Comparison, Verdict } from './compare/types.js'
 import { errorMessage, isUserError, UserError } from './errors.js'
 import { createResultCache, type ResultCache } from './eval/cache.js'
-import { restoreResultCache, saveResultCache, type CacheKeyParts, type CacheOutcome } from './github/cache.js'
+import {
+  emptyResultCacheDirectory,
+  pullRequestNamespace,
+  restoreResultCache,
+  resultCacheDirectory,
+  saveResultCache,
+  type CacheKeyParts,
+  type CacheNamespace,
+  type CacheOutcome
+} from './github/cache.js'
 import { createGitChangeSource, isShaAvailable } from './changes/git.js'
 import type { ChangeSource } from './changes/types.js'
 import { createApiChangeSource, createSnapshotSource } from './github/change-source.js'
@@ -23,6 +31,7 @@ import {
   type PipelineOutcome,
   type TrustedProvidersOption
 } from './pipeline.js'
+import { credentialIdentity } from './providers/credential-identity.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
 import type { ReportContext } from './report/types.js'
@@ -73,6 +82,8 @@ function failWith(error: unknown): void {
 interface RunCache {
   dir: string
   results: ResultCache
+  /** Who this run is: decides what it restores and where (whether) it saves. Set once the event is read. */
+  namespace?: CacheNamespace
   keyParts?: CacheKeyParts
 }
 
@@ -106,6 +117,8 @@ function pipelineOptions(
     trustedConfigOnly: options.trustedConfigOnly,
     trustedProviders: options.trustedProviders,
     cache: cache?.results,
+    maxCalls:
+      inputs.maxCalls === undefined ? undefined : { limit: inputs.maxCalls, source: 'the max-calls input' },
     providers: (config, trust) => {
       // With a trusted set, a variable only the pull request names is never read, not even to mask it.
       const named = trust ? trust.trusted : config ? providersNamedInConfig(config) : []
@@ -125,8 +138,9 @@ function pipelineOptions(
     onPlanned: async plan => {
       core.info(`promptgate: evaluating ${plan.prompts} prompt(s), ${plan.calls} model calls`)
       await options.announce?.(plan)
-      if (cache) {
+      if (cache?.namespace) {
         cache.keyParts = {
+          namespace: cache.namespace,
           prompts: plan.promptsUnderTest,
           runId: process.env.GITHUB_RUN_ID ?? 'local',
           runAttempt: process.env.GITHUB_RUN_ATTEMPT
@@ -192,6 +206,7 @@ async function evaluatePullRequest(
   secrets: string[]
 ): Promise<void> {
   const pr = readPullRequestEvent(event.name, event.payload)
+  if (state.cache) state.cache.namespace = pullRequestNamespace(event.name, pr, event.payload)
   const publisher = (state.publisher = new Publisher(inputs, octokit, pr, secrets))
   const context: ReportContext = {
     verdict: 'error',
@@ -256,6 +271,7 @@ async function warmCache(
   secrets: string[]
 ): Promise<void> {
   const push = readDefaultBranchPush(payload)
+  if (state.cache) state.cache.namespace = { event: 'push', branch: push.branch }
   if (!state.cache)
     core.notice('promptgate: the cache input is off, so a push evaluates nothing worth keeping')
   const publisher = (state.publisher = new Publisher(inputs, octokit, undefined, secrets))
@@ -282,10 +298,21 @@ export async function run(): Promise<void> {
   const state: RunState = {}
   try {
     const inputs = readInputs()
+    if (inputs.cachePath) {
+      core.warning(
+        `promptgate: the cache-path input is deprecated and ignored ("${inputs.cachePath}"); the result cache ` +
+          'lives under RUNNER_TEMP, outside the checkout, and starts empty. Remove cache-path from the workflow.'
+      )
+    }
     if (inputs.cache) {
-      const dir = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), inputs.cachePath)
-      // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
-      state.cache = { dir, results: createResultCache(dir, { scope: inputs.modelsEndpoint }) }
+      const dir = resultCacheDirectory()
+      await emptyResultCacheDirectory(dir)
+      const results = createResultCache(dir, {
+        // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
+        scope: inputs.modelsEndpoint,
+        credentialOf: ref => credentialIdentity(ref, process.env)
+      })
+      state.cache = { dir, results }
     }
     const event = await readEventPayload()
     const octokit = createOctokit(inputs.githubToken, {

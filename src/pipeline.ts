@@ -7,7 +7,17 @@ import { readConfig } from './config/load.js'
 import { repositoryPath } from './config/normalise.js'
 import type { Config } from './config/types.js'
 import { errorMessage } from './errors.js'
+import {
+  countCalls,
+  enforceCallCap,
+  estimateCost,
+  lowestCap,
+  type CallCap,
+  type CallCount,
+  type CostEstimate
+} from './eval/budget.js'
 import type { ResultCache } from './eval/cache.js'
+import { planEvaluation, type PlannedCall } from './eval/plan.js'
 import { runEvaluation } from './eval/run.js'
 import type { EvalResults, PromptUnderTest } from './eval/types.js'
 import type { PromptVersion } from './prompts/types.js'
@@ -17,10 +27,12 @@ import { providersNamedInConfig } from './config/named-providers.js'
 import { requestedProviders } from './eval/requested-providers.js'
 import { collectSuite, type ScopedPrompt, type SuiteContext } from './suites/collect.js'
 import { gitHubModelsFormat } from './suites/formats.js'
+import { providerSettings } from './suites/provider-settings.js'
 import { changeReason, loadPromptUnderTest, type PromptIdentity } from './suites/prompt-under-test.js'
 import {
   configuredThresholds,
   DEFAULT_THRESHOLDS,
+  checkThresholdNames,
   unusedThresholdWarnings,
   type ThresholdScope
 } from './suites/thresholds.js'
@@ -64,6 +76,8 @@ export interface PipelineOptions {
   concurrency?: number
   /** Results of earlier runs (`createResultCache`): a call it holds is not made again. */
   cache?: ResultCache
+  /** The caller's cap on model calls (the `max-calls` input, `--max-calls`); the config's `max_calls` also applies, the lower wins. */
+  maxCalls?: CallCap
   /** Called once the plan is known and before the first model call. */
   onPlanned?: (plan: {
     prompts: number
@@ -238,8 +252,8 @@ function trustFrom(
   }
 }
 
-/** ChangeSet -> EvalPlan -> Results -> Comparison. Publishing is the caller's. */
-export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
+/** The ChangeSet, checked: everything a run or a dry run needs before the plan. */
+async function collectChecked(options: CollectOptions & { source: ChangeSource }) {
   const collected = await collectPromptsUnderTest(options.source, options)
   const prompts = collected.prompts.map(scoped => scoped.prompt)
   const runnable = prompts.filter(prompt => prompt.head)
@@ -248,6 +262,48 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
       checkAssertionTypes(testCase.assert, testCase.source ?? { file: prompt.path })
     }
   }
+  if (collected.config) checkThresholdNames(collected.prompts, collected.config.file)
+  return { collected, prompts, runnable }
+}
+
+/** The config's `max_calls`, as a cap that names its line. */
+function configCap(config: Config | undefined): CallCap | undefined {
+  if (config?.maxCalls === undefined) return undefined
+  return {
+    limit: config.maxCalls,
+    source: `max_calls in ${config.file}`,
+    at: { file: config.file, line: config.maxCallsLine }
+  }
+}
+
+export interface DryRun {
+  prompts: PromptUnderTest[]
+  planned: PlannedCall[]
+  calls: CallCount
+  cost: CostEstimate
+  /** The cap a real run would apply, if any. */
+  cap?: CallCap
+  warnings: PipelineWarning[]
+}
+
+/** ChangeSet -> EvalPlan, and no model call: what a run would ask and roughly what it would cost. */
+export async function planPipeline(options: Omit<PipelineOptions, 'providers'>): Promise<DryRun> {
+  const { collected, prompts } = await collectChecked(options)
+  const planned = planEvaluation(prompts)
+  return {
+    prompts,
+    planned,
+    calls: countCalls(prompts, planned),
+    cost: estimateCost(planned, prompts, providerSettings(collected.config).prices),
+    cap: lowestCap([options.maxCalls, configCap(collected.config)]),
+    warnings: collected.warnings
+  }
+}
+
+/** ChangeSet -> EvalPlan -> Results -> Comparison. Publishing is the caller's. */
+export async function runPipeline(options: PipelineOptions): Promise<PipelineOutcome> {
+  const { collected, prompts, runnable } = await collectChecked(options)
+  const cap = lowestCap([options.maxCalls, configCap(collected.config)])
   const trust =
     options.trustedProviders &&
     trustFrom(collected, repositoryPath(options.configPath ?? DEFAULT_CONFIG_PATH), options.trustedProviders)
@@ -259,8 +315,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineOut
     concurrency: options.concurrency ?? collected.config?.concurrency,
     onProgress: options.onProgress,
     cache: options.cache,
-    onPlanned: planned =>
-      options.onPlanned?.({ prompts: runnable.length, calls: planned.length, promptsUnderTest: runnable })
+    onPlanned: async planned => {
+      enforceCallCap(countCalls(prompts, planned), cap)
+      await options.onPlanned?.({
+        prompts: runnable.length,
+        calls: planned.length,
+        promptsUnderTest: runnable
+      })
+    }
   })
   const comparison = compareResults(results, { maxErrors: collected.config?.maxErrors })
   const evaluated = collected.prompts.map((scoped, index) => ({

@@ -88,7 +88,8 @@ let elapsedMs: number
 beforeAll(async () => {
   w = await startWorld({ [PROMPT]: BASE }, { [PROMPT]: HEAD }, { token: TOKEN, respond: model })
   const started = Date.now()
-  run = await w.run()
+  // 3000 cases x 2 sides: over the default max-calls of 2000, so this workflow raises it.
+  run = await w.run({ inputs: { 'max-calls': '6000' } })
   elapsedMs = Date.now() - started
   comment = w.stickyComments()[0]?.body ?? ''
 }, 60_000)

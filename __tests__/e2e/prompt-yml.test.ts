@@ -12,7 +12,11 @@ const PROMPT = SENTIMENT_PROMPT
 
 afterEach(closeWorlds)
 
-function world(base: Tree, head: Tree, options: { labels?: string[]; readOnly?: boolean } = {}) {
+function world(
+  base: Tree,
+  head: Tree,
+  options: { labels?: string[]; readOnly?: boolean; actionsCache?: boolean } = {}
+) {
   return startWorld(base, head, { token: TOKEN, respond: sentimentModel, ...options })
 }
 
@@ -121,7 +125,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
   })
 
   it('serves an identical re-run from the result cache, with no model call', async () => {
-    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY }, { actionsCache: true })
     const first = await w.run()
     expect(w.model.requests).toHaveLength(6)
     const rerun = await w.run({ action: 'synchronize' })
@@ -134,9 +138,16 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     const sides = report.prompts.flatMap(prompt => prompt.cases.flatMap(c => [c.base, c.head]))
     expect(sides).toHaveLength(6)
     expect(sides.every(side => side?.cached === true)).toBe(true)
-    // No cache service in this runner: a notice, never a failure.
-    expect(rerun.annotations.some(a => a.level === 'notice' && /cache/i.test(a.message))).toBe(true)
-  })
+  }, 30_000)
+
+  it('makes every call again without a cache service, and says so without failing', async () => {
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
+    await w.run()
+    const rerun = await w.run({ action: 'synchronize' })
+    expect(rerun.outputs.verdict).toBe('regressed')
+    expect(w.model.requests).toHaveLength(12)
+    expect(rerun.annotations.some(a => a.level === 'notice' && /cache service/i.test(a.message))).toBe(true)
+  }, 30_000)
 
   it('makes every call again when the cache input is off', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })
@@ -146,7 +157,11 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
   })
 
   it('fills the cache from a push to the default branch, so a pull request pays only for its head', async () => {
-    const w = await world({ [PROMPT]: ONE_WORD, 'README.md': 'x' }, { [PROMPT]: CHATTY, 'README.md': 'x' })
+    const w = await world(
+      { [PROMPT]: ONE_WORD, 'README.md': 'x' },
+      { [PROMPT]: CHATTY, 'README.md': 'x' },
+      { actionsCache: true }
+    )
     const push = eventPayload('push') as {
       ref: string
       after: string
@@ -167,7 +182,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     // The base side comes from the cache: only the 3 head calls are new.
     expect(w.model.requests).toHaveLength(6)
     expect(w.model.requests.slice(3).every(r => !/one word/i.test(JSON.stringify(r.messages)))).toBe(true)
-  })
+  }, 30_000)
 
   it('reads both versions from the local git history when the checkout has both commits', async () => {
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: CHATTY })

@@ -11,9 +11,23 @@
  * expect(w.stickyComments()).toHaveLength(1)
  * ```
  *
+ * Every run of a world shares one RUNNER_TEMP (`w.runnerTemp`). With `actionsCache`, the runs also get a
+ * fake Actions cache service (`w.actionsCache`) with the cache scopes GitHub gives their event, and a run
+ * id of their own.
+ *
  * Every world registers its cleanup (model, GitHub, then the repository) as it starts; `closeWorlds`
  * runs it, most recent first, for every world of the test file.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  actionsCacheEnv,
+  scopesFor,
+  startFakeActionsCache,
+  type CacheScope,
+  type FakeActionsCache
+} from './fake-actions-cache.js'
 import {
   startFakeGitHub,
   type FakeComment,
@@ -42,6 +56,13 @@ export interface WorldOptions {
   labelEvents?: FakeLabelEvent[]
   /** Repository roles by login (see the fake GitHub's `permissions`). */
   permissions?: Record<string, FakeRole>
+  /** The pull request's number. Default 2. */
+  number?: number
+  /**
+   * An Actions cache service for the runs: `true` starts a fake of its own; pass one to share it between
+   * worlds (two pull requests of one repository). Without it the runner has no cache service.
+   */
+  actionsCache?: boolean | FakeActionsCache
 }
 
 export interface WorldRunOptions {
@@ -57,12 +78,18 @@ export interface WorldRunOptions {
   env?: Record<string, string>
   /** The `models-endpoint` input. Default: the fake model's URL. */
   modelsEndpoint?: string
+  /** The cache scopes of the run's token. Default: the ones GitHub gives the event (see `scopesFor`). */
+  cacheScopes?: CacheScope[]
 }
 
 export interface World {
   repo: TwoCommitRepo
   github: FakeGitHub
   model: FakeOpenAI
+  /** The fake Actions cache service, when the world has one. */
+  actionsCache?: FakeActionsCache
+  /** RUNNER_TEMP of every run: one directory for the world, as a self-hosted runner keeps it. */
+  runnerTemp: string
   /** Spawns `dist/index.js` against this world, as a runner would. */
   run(options?: WorldRunOptions): Promise<ActionRun>
   /** The comments on the pull request that carry the sticky marker, oldest first. */
@@ -73,12 +100,13 @@ const cleanups: (() => Promise<void> | void)[] = []
 
 /** Starts a world whose pull request goes from the `base` tree to the `head` tree. */
 export async function startWorld(base: Tree, head: Tree, options: WorldOptions): Promise<World> {
+  const number = options.number ?? 2
   const repo = createTwoCommitRepo(base, head)
   cleanups.push(() => repo.remove())
   const github = await startFakeGitHub({
     owner: 'Codertocat',
     repo: 'Hello-World',
-    number: 2,
+    number,
     files: repo.changedFiles(),
     contents: repo.contents(),
     labels: options.labels ?? [],
@@ -90,21 +118,47 @@ export async function startWorld(base: Tree, head: Tree, options: WorldOptions):
   cleanups.push(() => github.close())
   const model = await startFakeOpenAI({ respond: options.respond })
   cleanups.push(() => model.close())
+  const runnerTemp = mkdtempSync(join(tmpdir(), 'promptgate-runner-temp-'))
+  cleanups.push(() => rmSync(runnerTemp, { recursive: true, force: true }))
+  let actionsCache: FakeActionsCache | undefined
+  if (options.actionsCache === true) {
+    const started = (actionsCache = await startFakeActionsCache())
+    cleanups.push(() => started.close())
+  } else if (options.actionsCache) {
+    actionsCache = options.actionsCache
+  }
+  let runs = 0
   return {
     repo,
     github,
     model,
-    run: (run = {}) =>
-      runAction({
-        eventName: run.eventName,
-        payload: run.payload ?? pullRequestPayload(run.action ?? 'opened', repo.baseSha, repo.headSha),
+    actionsCache,
+    runnerTemp,
+    run: (run = {}) => {
+      const eventName = run.eventName ?? 'pull_request'
+      const payload = run.payload ?? pullRequestPayload(run.action ?? 'opened', repo.baseSha, repo.headSha)
+      if (!run.payload && number !== 2) {
+        const pr = payload as { number: number; pull_request: { number: number } }
+        pr.number = pr.pull_request.number = number
+      }
+      const cacheEnv = actionsCache
+        ? {
+            ...actionsCacheEnv(actionsCache, run.cacheScopes ?? scopesFor(eventName, payload)),
+            // Each run saves under its own key, as each workflow run has its own id.
+            GITHUB_RUN_ID: String(4242 + runs++)
+          }
+        : {}
+      return runAction({
+        eventName,
+        payload,
         workspace: repo.dir,
         githubApiUrl: github.url,
         modelsEndpoint: run.modelsEndpoint ?? model.url,
         token: options.token,
         inputs: run.inputs,
-        env: run.env
-      }),
+        env: { RUNNER_TEMP: runnerTemp, ...cacheEnv, ...run.env }
+      })
+    },
     stickyComments: () => github.state.comments.filter(comment => comment.body.includes(STICKY_MARKER))
   }
 }

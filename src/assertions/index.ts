@@ -35,6 +35,14 @@ const ownHandlers: Record<string, RegisteredHandler> = {
 
 const NEGATION = 'not-'
 
+/** Types whose check asks a model (a judge or an embeddings API), so each use is a call of the run. */
+const MODEL_GRADED = new Set(['llm-choice', 'llm-rubric', 'similar'])
+
+/** Whether an assertion of this type (with or without `not-`) makes a model call per output. */
+export function isModelGraded(type: string): boolean {
+  return MODEL_GRADED.has(type.startsWith(NEGATION) ? type.slice(NEGATION.length) : type)
+}
+
 /** Every type name the registry knows, without the `not-` prefix. */
 export function knownAssertionTypes(): string[] {
   return [...new Set([...Object.keys(deterministicHandlers), ...Object.keys(ownHandlers)])].sort()
@@ -82,9 +90,11 @@ export async function runAssertion(spec: AssertionSpec, context: AssertionContex
   if (handler.scoreThreshold && spec.threshold !== undefined) {
     outcome = { ...outcome, pass: outcome.score >= readThreshold(spec, context.source) }
   }
-  if (negated) outcome = { ...outcome, pass: !outcome.pass, score: 1 - outcome.score }
+  if (negated && !outcome.indeterminate)
+    outcome = { ...outcome, pass: !outcome.pass, score: 1 - outcome.score }
 
-  return { ...outcome, metric, type: spec.type, weight }
+  const { indeterminate: _indeterminate, ...judged } = outcome
+  return { ...judged, metric, type: spec.type, weight }
 }
 
 function lookUp(name: string): RegisteredHandler | undefined {

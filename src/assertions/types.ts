@@ -23,6 +23,8 @@ export interface AssertionOutcome {
   /** 0..1 */
   score: number
   reason?: string
+  /** The check could not be judged (e.g. a regex stopped at its time limit): it fails, even under `not-`. */
+  indeterminate?: boolean
 }
 
 export interface AssertionResult extends AssertionOutcome {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { UserError } from '../errors.js'
+import { decodeUtf8 } from './decode.js'
 import type { ChangeSource, ChangeStatus, ChangedFile } from './types.js'
 
 const run = promisify(execFile)
@@ -8,6 +9,11 @@ const MAX_FILE_BYTES = 64 * 1024 * 1024
 
 async function git(cwd: string, args: string[]): Promise<string> {
   const { stdout } = await run('git', args, { cwd, maxBuffer: MAX_FILE_BYTES, encoding: 'utf8' })
+  return stdout
+}
+
+async function gitBytes(cwd: string, args: string[]): Promise<Buffer> {
+  const { stdout } = await run('git', args, { cwd, maxBuffer: MAX_FILE_BYTES, encoding: 'buffer' })
   return stdout
 }
 
@@ -68,11 +74,13 @@ export async function createGitChangeSource(
       return output.split('\0').filter(path => path !== '')
     },
     async read(ref: string, path: string) {
+      let bytes: Buffer
       try {
-        return await git(cwd, ['show', `${ref}:${path}`])
+        bytes = await gitBytes(cwd, ['show', `${ref}:${path}`])
       } catch {
         return undefined
       }
+      return decodeUtf8(bytes, path)
     }
   }
 }

@@ -3,6 +3,7 @@ import { interpolateEnv, type MissingVariable } from './env.js'
 import { normaliseConfig, type RawConfig } from './normalise.js'
 import { locate, parseWithPositions, type LocatedDocument, type Problem } from './positions.js'
 import { problemsError } from './problems-error.js'
+import { yamlValue } from './safe-value.js'
 import { schemaProblems } from './schema-problems.js'
 import { schemaValidator } from './schema.js'
 import type { Config } from './types.js'
@@ -49,7 +50,7 @@ export function loadConfig(text: string, file: string, env: Record<string, strin
       located.problems.map(problem => ({ ...problem, message: `invalid YAML: ${problem.message}` }))
     )
   }
-  const parsed: unknown = located.document.toJS()
+  const parsed = yamlValue(located.document, { file })
   if (parsed === null || parsed === undefined) {
     throw problemsError(file, [
       { message: 'the config is empty; it needs at least "version: 1"', line: 1, column: 1 }

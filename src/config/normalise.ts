@@ -32,6 +32,7 @@ export interface RawConfig {
   concurrency?: number
   repeat?: number
   max_errors?: number
+  max_calls?: number
   thresholds?: ThresholdConfigSet
   suites?: RawSuite[]
 }
@@ -138,6 +139,8 @@ export function normaliseConfig(config: RawConfig, file: string, lineOf: (path: 
     concurrency: config.concurrency,
     repeat: config.repeat ?? 1,
     maxErrors: config.max_errors ?? 0,
+    maxCalls: config.max_calls,
+    maxCallsLine: config.max_calls === undefined ? undefined : lineOf(['max_calls']),
     thresholds: config.thresholds ?? {},
     thresholdLines: thresholdLines(config.thresholds, [], lineOf),
     suites: (config.suites ?? []).map((suite, index) => normaliseSuite(suite, index, config, lineOf))

@@ -69,6 +69,10 @@ export interface Config {
   repeat: number
   /** Model calls that may fail (after retries) before the verdict is `error` (default 0). */
   maxErrors: number
+  /** The most model calls (judges included) a run may plan; unset means no cap from the config. */
+  maxCalls?: number
+  /** Line of `max_calls` in the config file. */
+  maxCallsLine?: number
   /** Top-level thresholds: the defaults for suites and for standalone `*.prompt.yml` files. */
   thresholds: ThresholdConfigSet
   /** Line of each top-level threshold's metric name in the config file. */

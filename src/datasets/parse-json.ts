@@ -1,5 +1,6 @@
 import { parseWithPositions } from '../config/positions.js'
-import { UserError } from '../errors.js'
+import { parseJsonChecked } from '../config/safe-value.js'
+import { isUserError, UserError } from '../errors.js'
 import { jsonSyntaxProblem } from './json-syntax.js'
 import { casesFromDocument } from './parse-document.js'
 import type { RawCase } from './raw-case.js'
@@ -8,8 +9,9 @@ import type { RawCase } from './raw-case.js'
 export function parseJson(text: string, file: string): RawCase[] {
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = parseJsonChecked(text, { file })
   } catch (error) {
+    if (isUserError(error)) throw error
     const problem = jsonSyntaxProblem(error as SyntaxError, text)
     throw new UserError(problem.message, { file, line: problem.line, column: problem.column })
   }

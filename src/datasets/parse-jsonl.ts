@@ -1,5 +1,6 @@
 import { locate, parseWithPositions } from '../config/positions.js'
-import { UserError } from '../errors.js'
+import { parseJsonChecked } from '../config/safe-value.js'
+import { isUserError, UserError } from '../errors.js'
 import { jsonSyntaxProblem } from './json-syntax.js'
 import type { RawCase } from './raw-case.js'
 
@@ -11,8 +12,9 @@ export function parseJsonLines(text: string, file: string): RawCase[] {
     const line = index + 1
     let value: unknown
     try {
-      value = JSON.parse(lineText)
+      value = parseJsonChecked(lineText, { file, line })
     } catch (error) {
+      if (isUserError(error)) throw error
       const problem = jsonSyntaxProblem(error as SyntaxError, lineText)
       throw new UserError(problem.message, { file, line, column: problem.column })
     }

@@ -1,4 +1,5 @@
 import { parseWithPositions } from '../config/positions.js'
+import { yamlValue } from '../config/safe-value.js'
 import { UserError } from '../errors.js'
 import { casesFromDocument } from './parse-document.js'
 import type { RawCase } from './raw-case.js'
@@ -13,5 +14,5 @@ export function parseYaml(text: string, file: string): RawCase[] {
       line: problem.line,
       column: problem.column
     })
-  return casesFromDocument(located, located.document.toJS(), file)
+  return casesFromDocument(located, yamlValue(located.document, { file }), file)
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import pLimit from 'p-limit'
+import type { ProviderRef } from '../prompts/types.js'
 import type { CallResult } from './types.js'
 
 /** Bump when the entry format changes; entries of other versions read as misses. */
@@ -13,13 +14,16 @@ const DEFAULT_IO_CONCURRENCY = 32
 /** Results of successful model calls, kept across runs, by call hash (see `hashCall`). */
 export interface ResultCache {
   readonly dir: string
-  /** The stored result, or undefined when there is none or it cannot be read. Never rejects. */
-  get(hash: string): Promise<CallResult | undefined>
+  /**
+   * The stored result, or undefined when there is none or it cannot be read. Never rejects. `provider` is
+   * the call's provider, whose credential (see `credentialOf`) is part of the key.
+   */
+  get(hash: string, provider?: ProviderRef): Promise<CallResult | undefined>
   /**
    * Stores a successful call's result (one with `error` is ignored). A failed write is counted, not thrown;
    * both methods reject only on a key that is not a call hash (a bug).
    */
-  set(hash: string, result: CallResult): Promise<void>
+  set(hash: string, result: CallResult, provider?: ProviderRef): Promise<void>
   /** Resolves when every write started so far has finished. */
   flush(): Promise<void>
   readonly hits: number
@@ -34,6 +38,12 @@ export interface ResultCacheOptions {
    * Models endpoint the CLI was pointed at. Results from another scope are never returned.
    */
   scope?: string
+  /**
+   * What decides a provider's answers but may not be in a call hash, because it is a secret: which API
+   * key the provider reads, as a digest (see `credentialIdentity`). Mixed into the key of each entry, so
+   * answers given to one key are never served to another.
+   */
+  credentialOf?: (provider: ProviderRef) => string | undefined
   /** Files read or written at once, so a large plan cannot run out of file descriptors (default 32). */
   ioConcurrency?: number
 }
@@ -55,9 +65,15 @@ export function createResultCache(dir: string, options: ResultCacheOptions = {})
   const pending = new Set<Promise<void>>()
   const counters = { hits: 0, misses: 0, writes: 0, failedWrites: 0 }
 
-  function pathOf(hash: string): { shard: string; file: string } {
+  function pathOf(hash: string, provider?: ProviderRef): { shard: string; file: string } {
     if (!KEY.test(hash)) throw new Error(`not a call hash: ${hash}`)
-    const key = options.scope === undefined ? hash : sha256(`${options.scope}\n${hash}`)
+    const credential = provider && options.credentialOf?.(provider)
+    const key =
+      credential !== undefined
+        ? sha256(`${options.scope ?? ''}\n${credential}\n${hash}`)
+        : options.scope === undefined
+          ? hash
+          : sha256(`${options.scope}\n${hash}`)
     const shard = join(dir, key.slice(0, 2))
     return { shard, file: join(shard, `${key}.json`) }
   }
@@ -101,15 +117,15 @@ export function createResultCache(dir: string, options: ResultCacheOptions = {})
 
   return {
     dir,
-    async get(hash) {
-      const { file } = pathOf(hash)
+    async get(hash, provider) {
+      const { file } = pathOf(hash, provider)
       const result = await io(() => read(file))
       if (result) counters.hits += 1
       else counters.misses += 1
       return result
     },
-    async set(hash, result) {
-      const { shard, file } = pathOf(hash)
+    async set(hash, result, provider) {
+      const { shard, file } = pathOf(hash, provider)
       if (result.error !== undefined) return
       await track(io(() => write(shard, file, result)))
     },

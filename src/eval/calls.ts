@@ -41,7 +41,7 @@ export function createCallMaker(
    */
   function lookUp(hash: string, ref: ProviderRef): Promise<CallResult | undefined> {
     if (!cache || !isCacheable(ref)) return Promise.resolve(undefined)
-    const read = cache.get(hash)
+    const read = cache.get(hash, ref)
     const turn = admitted.then(() => read)
     admitted = turn.catch(() => undefined)
     return turn
@@ -65,7 +65,7 @@ export function createCallMaker(
       return { output: '', error: errorMessage(error), latencyMs: 0 }
     }
     // Written as soon as it is answered, so a run cut short keeps what it paid for.
-    if (isCacheable(ref)) await cache?.set(hash, result)
+    if (isCacheable(ref)) await cache?.set(hash, result, ref)
     return result
   }
 
@@ -87,7 +87,7 @@ export function createCallMaker(
       output: JSON.stringify(vector),
       latencyMs: Math.round(performance.now() - startedAt)
     }
-    if (isCacheable(ref)) await cache?.set(hash, result)
+    if (isCacheable(ref)) await cache?.set(hash, result, ref)
     return vector
   }
 
@@ -123,9 +123,18 @@ function isCacheable(ref: ProviderRef): boolean {
   return !ref.id.startsWith('command:')
 }
 
-/** Distinct from every completion's hash: the identity has a member that `hashCall`'s never has. */
+/**
+ * Distinct from every completion's hash: the identity has a member that `hashCall`'s never has. Like
+ * `hashCall`, it names the key's variable; the key itself the result cache adds (`credentialOf`).
+ */
 export function hashEmbedding(provider: ProviderRef, text: string): string {
-  const identity = { v: 1, embedding: text, provider: provider.id, baseUrl: provider.baseUrl ?? null }
+  const identity = {
+    v: 2,
+    embedding: text,
+    provider: provider.id,
+    baseUrl: provider.baseUrl ?? null,
+    apiKeyEnv: provider.apiKeyEnv ?? null
+  }
   return createHash('sha256').update(stableStringify(identity)).digest('hex')
 }
 

@@ -3,18 +3,21 @@ import type { ProviderRef } from '../prompts/types.js'
 import type { CompletionRequest } from '../providers/types.js'
 
 /** Bump when what goes into the hash changes, so cached results from older versions are not reused. */
-const HASH_VERSION = 1
+const HASH_VERSION = 2
 
 /**
  * sha256 over everything that decides a model's answer: the provider (kind and model), its base URL, the
- * parameters, the response format, the rendered messages and the repeat index. Equal hashes mean
- * interchangeable calls; repeats of one case differ, so they are separate samples, not one shared answer.
+ * variable its API key is read from (another key may be another account, with other models behind one
+ * name), the parameters, the response format, the rendered messages and the repeat index. Equal hashes
+ * mean interchangeable calls; repeats of one case differ, so they are separate samples, not one shared
+ * answer. The key's value is no part of a plan; the result cache mixes in its digest (`credentialOf`).
  */
 export function hashCall(provider: ProviderRef, request: CompletionRequest, repeat = 0): string {
   const identity = {
     v: HASH_VERSION,
     provider: provider.id,
     baseUrl: provider.baseUrl ?? null,
+    apiKeyEnv: provider.apiKeyEnv ?? null,
     parameters: request.parameters,
     responseFormat: request.responseFormat ?? 'text',
     jsonSchema: request.responseFormat === 'json_schema' ? (request.jsonSchema ?? null) : null,

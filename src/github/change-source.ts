@@ -1,3 +1,4 @@
+import { decodeUtf8 } from '../changes/decode.js'
 import type { ChangedFile, ChangeSource } from '../changes/types.js'
 import type { PullRequestRef } from './event.js'
 import { apiMessage, httpStatus } from './http-error.js'
@@ -50,11 +51,12 @@ export function toChangedFile(entry: DiffEntry): ChangedFile | undefined {
   }
 }
 
-/** Decodes a raw-media-type body: text, or bytes when GitHub labels the file binary. */
-export function decodeRawContent(data: unknown): string | undefined {
+/** Decodes a raw-media-type body: text, or bytes (which must be UTF-8) when GitHub labels the file binary. */
+export function decodeRawContent(data: unknown, path: string): string | undefined {
   if (typeof data === 'string') return data
-  if (data instanceof ArrayBuffer) return new TextDecoder().decode(data)
-  if (ArrayBuffer.isView(data)) return new TextDecoder().decode(data)
+  if (data instanceof ArrayBuffer) return decodeUtf8(new Uint8Array(data), path)
+  if (ArrayBuffer.isView(data))
+    return decodeUtf8(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), path)
   // A directory or submodule answers with JSON metadata even under the raw media type.
   return undefined
 }
@@ -81,7 +83,7 @@ export function createApiChangeSource(
         ref,
         mediaType: { format: 'raw' }
       })
-      return decodeRawContent(response.data)
+      return decodeRawContent(response.data, path)
     } catch (error) {
       if (httpStatus(error) !== 404) throw error
       // A missing file is an answer; a missing commit means the refs are wrong and every read

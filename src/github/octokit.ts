@@ -1,9 +1,18 @@
-import { getOctokit } from '@actions/github'
+import { HttpClient } from '@actions/http-client'
+import { Octokit as OctokitCore } from '@octokit/core'
+import { paginateRest } from '@octokit/plugin-paginate-rest'
+import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { fetch as undiciFetch } from 'undici'
+
+// Built from @octokit/core rather than `@actions/github`: that package parses GITHUB_EVENT_PATH
+// when it is imported, so a truncated event file crashed the action before `run()` could say
+// which file was broken.
+const OctokitWithPlugins = OctokitCore.plugin(restEndpointMethods, paginateRest, retry, throttling)
 
 /** The one client of the action and the CLI: REST methods, paginate, retries and throttling. */
-export type Octokit = ReturnType<typeof getOctokit>
+export type Octokit = InstanceType<typeof OctokitWithPlugins>
 
 /** Where the client writes; the action passes `core.debug`, `core.info`, `core.warning`, `core.error`. */
 export interface OctokitLog {
@@ -75,21 +84,34 @@ export function createOctokit(token: string, options: CreateOctokitOptions = {})
       return true
     }
 
-  return getOctokit(
-    token,
-    {
-      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      log,
-      retry: { retries, retryAfterBaseValue: delayUnitMs, doNotRetry },
-      throttle: {
-        enabled: options.throttle ?? true,
-        id: `promptgate-${++clientCount}`,
-        retryAfterBaseValue: delayUnitMs,
-        onRateLimit: retryOnLimit('rate limit'),
-        onSecondaryRateLimit: retryOnLimit('secondary rate limit')
-      }
-    },
-    retry,
-    throttling
-  )
+  const baseUrl = options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com'
+  return new OctokitWithPlugins({
+    auth: `token ${token}`,
+    baseUrl,
+    userAgent: userAgent(),
+    request: { fetch: proxyAwareFetch(baseUrl) },
+    log,
+    retry: { retries, retryAfterBaseValue: delayUnitMs, doNotRetry },
+    throttle: {
+      enabled: options.throttle ?? true,
+      id: `promptgate-${++clientCount}`,
+      retryAfterBaseValue: delayUnitMs,
+      onRateLimit: retryOnLimit('rate limit'),
+      onSecondaryRateLimit: retryOnLimit('secondary rate limit')
+    }
+  })
+}
+
+/** Honours `https_proxy` / `no_proxy` as the runner's own tools do (what `@actions/github` did). */
+function proxyAwareFetch(baseUrl: string): typeof fetch {
+  const dispatcher = new HttpClient().getAgentDispatcher(baseUrl)
+  if (!dispatcher) return fetch
+  return ((url: string, init?: RequestInit) =>
+    undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch
+}
+
+/** GitHub asks integrations to name the orchestration in the user agent, as `@actions/github` does. */
+function userAgent(): string | undefined {
+  const id = process.env.ACTIONS_ORCHESTRATION_ID?.trim()
+  return id ? `promptgate actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}` : undefined
 }

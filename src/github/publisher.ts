@@ -1,10 +1,9 @@
 import * as core from '@actions/core'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
 import { errorMessage } from '../errors.js'
 import type { ActionInputs } from '../inputs.js'
 import { buildJsonReport, COMMENT_MARKER, renderComment, renderJobSummary } from '../report/index.js'
 import type { ReportInput } from '../report/types.js'
+import { writeReportFile } from '../report/write-report-file.js'
 import { redactDeep, redactSecrets } from '../secrets.js'
 import { uploadReportArtifact } from './artifact.js'
 import { buildAnnotations, CHECK_SUMMARY_MAX_CHARS, checkRunTitle, publishCheckRun } from './check-run.js'
@@ -72,10 +71,9 @@ export class Publisher {
   }
 
   private async report(input: ReportInput): Promise<string> {
-    const path = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), this.inputs.reportPath)
-    await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, this.redact(JSON.stringify(buildJsonReport(input), null, 2)))
-    return path
+    const text = this.redact(JSON.stringify(buildJsonReport(input), null, 2))
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+    return writeReportFile(workspace, this.inputs.reportPath, text, 'the report-path input')
   }
 
   private async checkRun(input: ReportInput, lines: ReadonlyMap<string, number>): Promise<void> {

@@ -10,6 +10,7 @@ import {
   type Node
 } from 'yaml'
 import type { YAMLError } from 'yaml'
+import { yamlValue } from '../config/safe-value.js'
 import { UserError } from '../errors.js'
 
 export type PathSegment = string | number
@@ -42,11 +43,7 @@ export class YamlSource {
         unresolved
       )
     }
-    try {
-      return this.document.toJS({ maxAliasCount: 1000 })
-    } catch (error) {
-      throw new UserError(`the YAML cannot be read: ${(error as Error).message}`, { file: this.file })
-    }
+    return yamlValue(this.document, { file: this.file }, 1000)
   }
 
   /** The node at a path of keys and indexes, or the deepest ancestor that exists. */

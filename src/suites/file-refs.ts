@@ -1,8 +1,9 @@
-import { parse as parseYaml } from 'yaml'
+import { parseDocument } from 'yaml'
 import type { AssertionSpec } from '../assertions/types.js'
 import { repositoryPath } from '../config/normalise.js'
 import type { TestCase } from '../datasets/types.js'
-import { errorMessage, UserError, type ErrorLocation } from '../errors.js'
+import { parseJsonChecked, yamlValue } from '../config/safe-value.js'
+import { errorMessage, isUserError, UserError, type ErrorLocation } from '../errors.js'
 
 const FILE_PREFIX = 'file://'
 
@@ -23,17 +24,17 @@ export type RefReader = (path: string) => Promise<string | undefined>
 function parseReferenced(text: string, path: string): unknown {
   if (/\.json$/i.test(path)) {
     try {
-      return JSON.parse(text)
+      return parseJsonChecked(text, { file: path })
     } catch (error) {
+      if (isUserError(error)) throw error
       throw new UserError(`invalid JSON: ${errorMessage(error)}`, { file: path })
     }
   }
   if (/\.ya?ml$/i.test(path)) {
-    try {
-      return parseYaml(text)
-    } catch (error) {
-      throw new UserError(`invalid YAML: ${errorMessage(error)}`, { file: path })
-    }
+    const document = parseDocument(text)
+    const [problem] = document.errors
+    if (problem) throw new UserError(`invalid YAML: ${problem.message}`, { file: path })
+    return yamlValue(document, { file: path })
   }
   return text
 }

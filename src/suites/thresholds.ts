@@ -1,5 +1,8 @@
 import type { ThresholdConfig, ThresholdConfigSet } from '../config/types.js'
 import type { PromptComparison, Threshold, ThresholdSet } from '../compare/types.js'
+import { UserError } from '../errors.js'
+import type { PromptUnderTest } from '../eval/types.js'
+import { closestMatch } from '../prompts/did-you-mean.js'
 import type { PipelineWarning } from './types.js'
 
 /** Without thresholds in the config, any drop in pass rate or in an evaluator's mean score regresses. */
@@ -116,4 +119,52 @@ export function unusedThresholdWarnings(
     }
   }
   return warnings
+}
+
+/** Names a threshold may use whatever the prompts measure: the pass rate and the call metrics. */
+const ALWAYS_MEASURED = ['pass_rate', 'latency', 'cost', 'latency_ms', 'cost_usd', 'tokens']
+
+/** The metric each of a prompt's assertions reports under, as `runAssertion` names it. */
+function plannedMetrics(prompt: PromptUnderTest): string[] {
+  return prompt.cases.flatMap(testCase =>
+    testCase.assert.map(spec =>
+      typeof spec.metric === 'string' && spec.metric !== '' ? spec.metric : spec.type
+    )
+  )
+}
+
+/** Short names are closer to each other by chance, so they get one edit, longer ones two. */
+function closeTo(name: string, known: readonly string[]): string | undefined {
+  return closestMatch(name, known, name.length >= 6 ? 2 : 1)
+}
+
+/**
+ * Before any model call: a threshold whose name is no metric the plan measures but is one or two
+ * letters from one (`pass_rat`) is an error at its config line. A typo must not switch the gate
+ * off. A name far from every metric may be an evaluator these prompts lack, so it stays the
+ * warning of `unusedThresholdWarnings`, after the run.
+ */
+export function checkThresholdNames(
+  scoped: readonly { scope: ThresholdScope; prompt: PromptUnderTest }[],
+  configFile: string
+): void {
+  const byScope = new Map<ThresholdScope, Set<string>>()
+  for (const { scope, prompt } of scoped) {
+    if (!prompt.head) continue
+    const known = byScope.get(scope) ?? new Set<string>(ALWAYS_MEASURED)
+    for (const metric of plannedMetrics(prompt)) known.add(metric)
+    byScope.set(scope, known)
+  }
+  for (const [scope, known] of byScope) {
+    for (const threshold of scope.named) {
+      if (threshold.name === '*' || known.has(threshold.name)) continue
+      const match = closeTo(threshold.name, [...known])
+      if (match === undefined) continue
+      throw new UserError(
+        `the threshold "${threshold.name}" of ${scope.label} names no metric; did you mean "${match}"? ` +
+          'A misspelt threshold would gate nothing, so promptgate stops before any model call: fix the name',
+        { file: configFile, line: threshold.line }
+      )
+    }
+  }
 }

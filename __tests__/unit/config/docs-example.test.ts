@@ -22,6 +22,7 @@ describe('the README config section', () => {
       concurrency: 8,
       repeat: 1,
       maxErrors: 0,
+      maxCalls: 1000,
       grader: { id: 'github:openai/gpt-4o' }
     })
     expect(config.provider).toMatchObject({

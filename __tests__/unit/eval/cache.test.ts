@@ -94,6 +94,24 @@ describe('createResultCache', () => {
     )
   })
 
+  it("keeps one API key's answers from another's: the provider's credential is part of the key", async () => {
+    const keys: Record<string, string> = { TEAM_A_KEY: 'sha256:aaaa', TEAM_B_KEY: 'sha256:bbbb' }
+    const cache = createResultCache(dir, {
+      scope: 'https://models.github.ai/inference',
+      credentialOf: ref => (ref.apiKeyEnv ? `${ref.apiKeyEnv}=${keys[ref.apiKeyEnv]}` : undefined)
+    })
+    const teamA = { id: 'openai:gpt-4o-mini', apiKeyEnv: 'TEAM_A_KEY' }
+    await cache.set(HASH, RESULT, teamA)
+    expect(await cache.get(HASH, teamA)).toEqual(RESULT)
+    expect(await cache.get(HASH, { ...teamA, apiKeyEnv: 'TEAM_B_KEY' })).toBeUndefined()
+    expect(await cache.get(HASH)).toBeUndefined()
+    // The same variable holding another key (a rotated key, another account) misses too.
+    keys.TEAM_A_KEY = 'sha256:cccc'
+    expect(await cache.get(HASH, teamA)).toBeUndefined()
+    // The file name is a digest: neither the variable nor the key's digest is written anywhere.
+    expect(files().join('\n')).not.toMatch(/TEAM|aaaa/)
+  })
+
   it('refuses a key that is not a call hash, so no key can name a path outside the directory', async () => {
     const cache = createResultCache(dir)
     await expect(cache.get('../../etc/passwd')).rejects.toThrow('not a call hash')

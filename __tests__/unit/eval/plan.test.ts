@@ -104,12 +104,14 @@ describe('planEvaluation', () => {
     expect(planned[0]!.hash).not.toBe(planned[1]!.hash)
   })
 
-  it('puts the provider, base URL, parameters, response format and messages into the hash', () => {
+  it("puts the provider, base URL, key's variable, parameters, response format and messages into the hash", () => {
     const request = { messages: [{ role: 'user' as const, content: 'hi' }], parameters: { temperature: 0 } }
     const base = hashCall({ id: 'openai:gpt-4o-mini' }, request)
     const variants = [
       hashCall({ id: 'openai:gpt-4o' }, request),
       hashCall({ id: 'openai:gpt-4o-mini', baseUrl: 'http://localhost:11434/v1' }, request),
+      // Another key may be another account, with another model behind the same name.
+      hashCall({ id: 'openai:gpt-4o-mini', apiKeyEnv: 'TEAM_B_OPENAI_KEY' }, request),
       hashCall({ id: 'openai:gpt-4o-mini' }, { ...request, parameters: { temperature: 1 } }),
       hashCall({ id: 'openai:gpt-4o-mini' }, { ...request, responseFormat: 'json_object' }),
       hashCall(
@@ -119,9 +121,9 @@ describe('planEvaluation', () => {
       hashCall({ id: 'openai:gpt-4o-mini' }, { ...request, messages: [{ role: 'system', content: 'hi' }] })
     ]
     expect(new Set([base, ...variants]).size).toBe(variants.length + 1)
-    // Key order and the key's env var don't change what the model answers.
+    // Key order doesn't change what the model answers.
     expect(
-      hashCall({ id: 'openai:gpt-4o-mini', apiKeyEnv: 'K' }, { ...request, parameters: { temperature: 0 } })
+      hashCall({ id: 'openai:gpt-4o-mini' }, { parameters: { temperature: 0 }, messages: request.messages })
     ).toBe(base)
   })
 
@@ -149,8 +151,8 @@ describe('planEvaluation', () => {
     expect(hashCall(provider, request)).toBe(
       createHash('sha256')
         .update(
-          '{"baseUrl":null,"jsonSchema":null,"messages":[["user","hi"]],"parameters":{"temperature":0.7},' +
-            '"provider":"openai:gpt-4o-mini","responseFormat":"text","v":1}'
+          '{"apiKeyEnv":null,"baseUrl":null,"jsonSchema":null,"messages":[["user","hi"]],' +
+            '"parameters":{"temperature":0.7},"provider":"openai:gpt-4o-mini","responseFormat":"text","v":2}'
         )
         .digest('hex')
     )

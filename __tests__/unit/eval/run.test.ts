@@ -43,6 +43,7 @@ const runAssertions = jest.fn(fakeAssertions)
 jest.unstable_mockModule('../../../src/assertions/index.js', () => ({ runAssertions }))
 const { runEvaluation } = await import('../../../src/eval/run.js')
 const { createResultCache } = await import('../../../src/eval/cache.js')
+const { credentialIdentity } = await import('../../../src/providers/credential-identity.js')
 
 let fake: FakeOpenAI | undefined
 beforeEach(() => {
@@ -403,6 +404,32 @@ describe('runEvaluation: result cache', () => {
     ])
     expect(results.prompts[0]!.base!.every(result => result.call.cached)).toBe(true)
     expect(results).toMatchObject({ calls: 2, cached: 2 })
+  })
+
+  it('never shares an answer between two suites that differ only in api_key_env, in one run or across runs', async () => {
+    const server = await fakeServer(echo)
+    const withKey = (apiKeyEnv: string, suite: string): PromptUnderTest => {
+      const keyed = (template: string) => ({
+        ...version(template),
+        provider: { id: 'openai:writer', apiKeyEnv }
+      })
+      return prompt({ suite, base: keyed('base {{n}}'), head: keyed('head {{n}}') })
+    }
+    const suites = () => [withKey('TEAM_A_KEY', 'a'), withKey('TEAM_B_KEY', 'b')]
+    const env: Record<string, string> = { TEAM_A_KEY: 'sk-a', TEAM_B_KEY: 'sk-b' }
+    const cache = () => createResultCache(dir, { credentialOf: ref => credentialIdentity(ref, env) })
+
+    const first = await runEvaluation(suites(), { providers: fakeProviders(server.url), cache: cache() })
+    expect(first).toMatchObject({ calls: 8, cached: 0 })
+
+    server.requests.length = 0
+    const again = await runEvaluation(suites(), { providers: fakeProviders(server.url), cache: cache() })
+    expect(again).toMatchObject({ calls: 0, cached: 8 })
+
+    // Team B's key now belongs to another account: its answers are asked again, team A's are not.
+    env.TEAM_B_KEY = 'sk-other-account'
+    const rotated = await runEvaluation(suites(), { providers: fakeProviders(server.url), cache: cache() })
+    expect(rotated).toMatchObject({ calls: 4, cached: 4 })
   })
 
   it('caches judge calls too', async () => {

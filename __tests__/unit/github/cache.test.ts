@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PromptUnderTest } from '../../../src/eval/types.js'
@@ -32,8 +42,15 @@ jest.unstable_mockModule('@actions/cache', () => ({
   ValidationError,
   ReserveCacheError
 }))
-const { CACHE_KEY_PREFIX, restoreResultCache, resultCacheKeys, saveResultCache } =
-  await import('../../../src/github/cache.js')
+const {
+  emptyResultCacheDirectory,
+  pullRequestNamespace,
+  restoreResultCache,
+  resultCacheDirectory,
+  resultCacheKeys,
+  saveResultCache
+} = await import('../../../src/github/cache.js')
+type CacheNamespace = Parameters<typeof resultCacheKeys>[0]['namespace']
 
 const DAY = 24 * 60 * 60 * 1000
 const SERVICE = ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2']
@@ -83,7 +100,9 @@ function prompts(head = version('head {{n}}'), vars: Record<string, unknown> = {
   ]
 }
 
+const PR_2: CacheNamespace = { event: 'pull_request', number: 2, defaultBranch: 'main' }
 const parts = (overrides: Partial<Parameters<typeof resultCacheKeys>[0]> = {}) => ({
+  namespace: PR_2,
   prompts: prompts(),
   runId: '4242',
   runAttempt: '1',
@@ -101,12 +120,46 @@ function entry(name: string, days: number): string {
 }
 
 describe('resultCacheKeys', () => {
-  it('names the head prompts and the run, and restores by the head prompts, then by the prefix', () => {
-    const { primaryKey, restoreKeys } = resultCacheKeys(parts())
-    expect(primaryKey).toMatch(/^promptgate-v1-[0-9a-f]{16}-4242-1$/)
+  const pushMain: CacheNamespace = { event: 'push', branch: 'main' }
+
+  it("saves a pull request's cache in its own namespace and restores from it, then from the default branch's pushes", () => {
+    const { primaryKey, restoreKeys, save } = resultCacheKeys(parts())
+    expect(primaryKey).toMatch(/^promptgate-v2-pr-2-[0-9a-f]{16}-4242-1$/)
     const head = primaryKey.slice(0, -'4242-1'.length)
-    expect(restoreKeys).toEqual([head, CACHE_KEY_PREFIX])
+    expect(restoreKeys).toEqual([head, 'promptgate-v2-pr-2-', 'promptgate-v2-push-main-'])
+    expect(save).toBe(true)
     expect(resultCacheKeys(parts({ runAttempt: undefined })).primaryKey).toBe(`${head}4242`)
+  })
+
+  it("never restores another pull request's cache: no restore key is a prefix of another's keys", () => {
+    const two = resultCacheKeys(parts())
+    const twenty = resultCacheKeys(parts({ namespace: { ...PR_2, number: 20 } }))
+    const three = resultCacheKeys(parts({ namespace: { ...PR_2, number: 3 } }))
+    for (const other of [twenty, three]) {
+      expect(two.restoreKeys.some(prefix => other.primaryKey.startsWith(prefix))).toBe(false)
+      expect(other.restoreKeys.some(prefix => two.primaryKey.startsWith(prefix))).toBe(false)
+    }
+    // The push namespace ends at its branch: branch "main-x" is not "main".
+    const mainX = resultCacheKeys(parts({ namespace: { event: 'push', branch: 'main-x' } }))
+    expect(mainX.primaryKey).toMatch(/^promptgate-v2-push-main%2Dx-/)
+    expect(two.restoreKeys.some(prefix => mainX.primaryKey.startsWith(prefix))).toBe(false)
+    expect(resultCacheKeys(parts({ namespace: { event: 'push', branch: 'feature/x' } })).primaryKey).toMatch(
+      /^promptgate-v2-push-feature%2Fx-/
+    )
+  })
+
+  it('restores a push run from its own branch only, and saves there', () => {
+    const { primaryKey, restoreKeys, save } = resultCacheKeys(parts({ namespace: pushMain }))
+    expect(primaryKey).toMatch(/^promptgate-v2-push-main-[0-9a-f]{16}-4242-1$/)
+    expect(restoreKeys).toEqual([primaryKey.slice(0, -'4242-1'.length), 'promptgate-v2-push-main-'])
+    expect(save).toBe(true)
+  })
+
+  it('lets a pull_request_target run restore only from the default branch, and never save', () => {
+    const keys = resultCacheKeys(parts({ namespace: { ...PR_2, event: 'pull_request_target' } }))
+    expect(keys.primaryKey.startsWith('promptgate-v2-push-main-')).toBe(true)
+    expect(keys.restoreKeys).toEqual(['promptgate-v2-push-main-'])
+    expect(keys.save).toBe(false)
   })
 
   it('keeps the head part when only the commit moves, and changes it with the head messages or test data', () => {
@@ -121,16 +174,52 @@ describe('resultCacheKeys', () => {
   })
 })
 
+describe('pullRequestNamespace', () => {
+  const pr = { number: 7, baseRef: 'release' }
+  it("takes the default branch from the payload's repository, else the base branch", () => {
+    expect(pullRequestNamespace('pull_request', pr, { repository: { default_branch: 'main' } })).toEqual({
+      event: 'pull_request',
+      number: 7,
+      defaultBranch: 'main'
+    })
+    expect(pullRequestNamespace('pull_request_target', pr, {})).toEqual({
+      event: 'pull_request_target',
+      number: 7,
+      defaultBranch: 'release'
+    })
+  })
+})
+
+describe('the result cache directory', () => {
+  it('is promptgate-cache under RUNNER_TEMP', () => {
+    expect(resultCacheDirectory({ RUNNER_TEMP: '/runner/_temp' })).toBe('/runner/_temp/promptgate-cache')
+  })
+
+  it('is emptied, and a symlink in its place removed without touching what it points at', async () => {
+    const cacheDir = join(dir, 'promptgate-cache')
+    entry('ab'.padEnd(64, '0'), 0)
+    const planted = join(dir, 'ab', `${'ab'.padEnd(64, '0')}.json`)
+    symlinkSync(dir, cacheDir)
+    await emptyResultCacheDirectory(cacheDir)
+    expect(lstatSync(cacheDir).isDirectory()).toBe(true)
+    expect(readdirSync(cacheDir)).toEqual([])
+    expect(existsSync(planted)).toBe(true)
+    writeFileSync(join(cacheDir, 'left-over.json'), '{}')
+    await emptyResultCacheDirectory(cacheDir)
+    expect(readdirSync(cacheDir)).toEqual([])
+  })
+})
+
 describe('restoreResultCache', () => {
   it('restores into the directory with the primary key and the restore keys', async () => {
-    restoreCache.mockResolvedValue('promptgate-v1-0123456789abcdef-4000-1')
+    restoreCache.mockResolvedValue('promptgate-v2-pr-2-0123456789abcdef-4000-1')
     const outcome = await restoreResultCache(dir, parts())
     const { primaryKey, restoreKeys } = resultCacheKeys(parts())
     expect(restoreCache).toHaveBeenCalledWith([dir], primaryKey, restoreKeys)
     expect(outcome).toEqual({
       status: 'restored',
-      key: 'promptgate-v1-0123456789abcdef-4000-1',
-      message: 'restored the result cache promptgate-v1-0123456789abcdef-4000-1'
+      key: 'promptgate-v2-pr-2-0123456789abcdef-4000-1',
+      message: 'restored the result cache promptgate-v2-pr-2-0123456789abcdef-4000-1'
     })
   })
 
@@ -189,6 +278,15 @@ describe('saveResultCache', () => {
     })
     expect(await saveResultCache(dir, parts(), { writes: 1 })).toMatchObject({ status: 'saved' })
     expect(saveCache).toHaveBeenCalledTimes(1)
+  })
+
+  it('never saves under pull_request_target, however much the run wrote', async () => {
+    entry('ab'.padEnd(64, '0'), 0)
+    const target = parts({ namespace: { ...PR_2, event: 'pull_request_target' } })
+    const outcome = await saveResultCache(dir, target, { writes: 5 })
+    expect(outcome).toMatchObject({ status: 'skipped' })
+    expect(outcome.message).toContain('pull_request_target')
+    expect(saveCache).not.toHaveBeenCalled()
   })
 
   it('skips the save when the run wrote nothing new', async () => {

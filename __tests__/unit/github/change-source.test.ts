@@ -185,9 +185,15 @@ describe('decodeRawContent', () => {
     ['a Uint8Array', bytes],
     ['a Buffer', Buffer.from(bytes)]
   ])('decodes %s', (_kind, data) => {
-    expect(decodeRawContent(data)).toBe('héllo')
+    expect(decodeRawContent(data, 'prompts/a.md')).toBe('héllo')
+  })
+  it('refuses bytes that are not UTF-8, naming the file and the line of the first bad byte', () => {
+    const latin1 = Uint8Array.from([...new TextEncoder().encode('line one\ncaf'), 0xe9, 0x0a])
+    expect(() => decodeRawContent(latin1, 'prompts/a.md')).toThrow(
+      expect.objectContaining({ name: 'UserError', file: 'prompts/a.md', line: 2 })
+    )
   })
   it('answers undefined for JSON metadata', () => {
-    expect(decodeRawContent([{ type: 'file' }])).toBeUndefined()
+    expect(decodeRawContent([{ type: 'file' }], 'prompts/a.md')).toBeUndefined()
   })
 })

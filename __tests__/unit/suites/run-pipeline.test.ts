@@ -97,6 +97,38 @@ describe('runPipeline with a config', () => {
     ])
   })
 
+  it('stops before any model call at a threshold one letter from a measured metric, with a did-you-mean', async () => {
+    const thresholds = ['    thresholds:', '      pass_rat: { max_drop: 0 }']
+    const base = tree('good', thresholds)
+    const head = { ...base, 'prompts/triage.md': 'Label: {{title}}' }
+    const providers = fakeProviders(labeller)
+    const run = runPipeline({ source: memorySource(base, head), providers: providers.registry, env: {} })
+    await expect(run).rejects.toMatchObject({
+      name: 'UserError',
+      file: CONFIG,
+      line: 12,
+      message: expect.stringMatching(
+        /^the threshold "pass_rat" of suite "triage" names no metric; did you mean "pass_rate"\?/
+      )
+    })
+    expect(providers.calls).toHaveLength(0)
+  })
+
+  it('stops at a misspelt assertion metric too (equal for equals)', async () => {
+    const thresholds = ['    thresholds:', '      pass_rate: { max_drop: 0 }', '      equal: { max_drop: 0 }']
+    const base = tree('good', thresholds)
+    const head = { ...base, 'prompts/triage.md': 'Label: {{title}}' }
+    const run = runPipeline({
+      source: memorySource(base, head),
+      providers: fakeProviders(labeller).registry,
+      env: {}
+    })
+    await expect(run).rejects.toMatchObject({
+      line: 13,
+      message: expect.stringMatching(/did you mean "equals"/)
+    })
+  })
+
   it('fails on the head config before any model call', async () => {
     const providers = fakeProviders(labeller)
     const head = { ...tree('good'), [CONFIG]: config('good').replace('version: 1', 'version: 2') }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { UserError } from '../../../../src/errors.js'
-import { check } from './context.js'
+import {
+  REGEX_TIME_LIMIT_MS,
+  testWithTimeLimit
+} from '../../../../src/assertions/deterministic/bounded-regex.js'
+import { runAssertion } from '../../../../src/assertions/index.js'
+import { check, contextFor } from './context.js'
 
 describe('starts-with', () => {
   it('checks the very start of the output', async () => {
@@ -40,6 +45,27 @@ describe('regex', () => {
     const outcome = await check({ type: 'regex', value: '({{word}}' }, 'x', { vars: { word: 'a' } })
     expect(outcome).toMatchObject({ pass: false, score: 0 })
     expect(outcome.reason).toMatch(/^Invalid regex pattern/)
+  })
+
+  it('stops a catastrophically backtracking pattern at its time limit and fails the case', async () => {
+    const started = Date.now()
+    const outcome = await check({ type: 'regex', value: '(a+)+$' }, `${'a'.repeat(40)}!`)
+    expect(Date.now() - started).toBeLessThan(REGEX_TIME_LIMIT_MS + 1000)
+    expect(outcome).toMatchObject({ pass: false, score: 0 })
+    expect(outcome.reason).toMatch(/ran longer than 250 ms .* backtracks catastrophically/)
+  })
+
+  it('fails a stopped pattern under not-regex too: a timeout is no evidence of a mismatch', async () => {
+    const outcome = await runAssertion(
+      { type: 'not-regex', value: '(a+)+$' },
+      contextFor(`${'a'.repeat(40)}!`)
+    )
+    expect(outcome).toMatchObject({ pass: false, score: 0, type: 'not-regex' })
+    expect(outcome).not.toHaveProperty('indeterminate')
+  })
+
+  it('leaves fast patterns on long outputs alone', () => {
+    expect(testWithTimeLimit(/needle/, `${'hay '.repeat(250_000)}needle`)).toBe(true)
   })
 
   it('matches an empty output when the pattern allows it', async () => {
