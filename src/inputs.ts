@@ -18,6 +18,19 @@ export interface ActionInputs {
   trustedProviders: 'auto' | 'base'
   /** `max-calls`: the most model calls a run may plan; undefined when the input is empty. */
   maxCalls?: number
+  /** `evaluate` (default) runs the gate; `publish` writes a fork run's uploaded report (src/github/publish-mode.ts). */
+  mode: ActionMode
+}
+
+export const actionModes = ['evaluate', 'publish'] as const
+export type ActionMode = (typeof actionModes)[number]
+
+function modeInput(): ActionMode {
+  const raw = core.getInput('mode').trim().toLowerCase() || 'evaluate'
+  if ((actionModes as readonly string[]).includes(raw)) return raw as ActionMode
+  throw new UserError(
+    `input "mode" must be evaluate or publish, not "${raw}"; fix it in the workflow's "with:" block`
+  )
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -64,7 +77,8 @@ export function readInputs(): ActionInputs {
     // Deprecated and ignored (main.ts warns): the cache lives under RUNNER_TEMP.
     cachePath: core.getInput('cache-path').trim(),
     trustedProviders: trustedProvidersInput(),
-    maxCalls: countInput('max-calls')
+    maxCalls: countInput('max-calls'),
+    mode: modeInput()
   }
 }
 

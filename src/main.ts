@@ -21,6 +21,7 @@ import { findChangedLines } from './github/check-run.js'
 import { readDefaultBranchPush, readPullRequestEvent, type PullRequestRef } from './github/event.js'
 import { gatherOverrideEvidence } from './github/override-evidence.js'
 import { createOctokit, type Octokit } from './github/octokit.js'
+import { publishFromWorkflowRun } from './github/publish-mode.js'
 import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
 import { providersNamedInConfig } from './config/named-providers.js'
@@ -211,7 +212,8 @@ async function evaluatePullRequest(
     verdict: 'error',
     runUrl: runUrl(),
     baseSha: pr.baseSha,
-    headSha: pr.headSha
+    headSha: pr.headSha,
+    pullRequest: pr.number
   }
   state.context = context
 
@@ -318,7 +320,11 @@ export async function run(): Promise<void> {
       log: { debug: core.debug, info: core.info, warn: core.warning, error: core.error }
     })
     const secrets = secretValues(inputs)
-    if (event.name === 'push') await warmCache(state, inputs, octokit, event.payload, secrets)
+    if (inputs.mode === 'publish') {
+      const published = await publishFromWorkflowRun(state, inputs, octokit, event, secrets)
+      core.setOutput('verdict', published.outcome.verdict)
+      gate(published.outcome, inputs, published.comparison)
+    } else if (event.name === 'push') await warmCache(state, inputs, octokit, event.payload, secrets)
     else await evaluatePullRequest(state, inputs, octokit, event, secrets)
   } catch (error) {
     core.setOutput('verdict', 'error' satisfies Verdict)

@@ -129,7 +129,41 @@ export interface FakeGitHubOptions {
   base?: { ref?: string; sha?: string }
   head?: { ref?: string; sha?: string; /** owner/name of a fork */ repo?: string }
   faults?: FakeFault[]
+  /** Workflow-run artifacts, for `mode: publish`. */
+  artifacts?: FakeArtifactSeed[]
+  workflowRuns?: FakeWorkflowRun[]
 }
+
+/** An artifact of a workflow run: a zip the fake serves from its storage URL after a 302. */
+export interface FakeArtifactSeed {
+  runId: number
+  name: string
+  zip: Uint8Array
+  /** The size the listing reports; default the zip's length. */
+  sizeInBytes?: number
+  expired?: boolean
+  /** The run's head commit, as the listing's `workflow_run.head_sha`. Default the PR's head. */
+  headSha?: string
+}
+
+export interface FakeArtifact extends FakeArtifactSeed {
+  id: number
+}
+
+/** A run of a workflow, as `GET .../actions/workflows/{workflow_id}/runs` lists it. */
+export interface FakeWorkflowRun {
+  id: number
+  workflowId: number
+  headSha: string
+  headBranch: string
+  /** `owner/name` of the head repository. */
+  headRepo: string
+  event: string
+  createdAt: string
+}
+
+/** Where the fake's artifact downloads redirect to, outside the API and its token. */
+export const fakeArtifactStoragePrefix = '/_artifact-storage/'
 
 export interface FakeGitHubState {
   owner: string
@@ -147,6 +181,8 @@ export interface FakeGitHubState {
   base: { ref: string; sha: string }
   head: { ref: string; sha: string; repo: string }
   faults: FakeFault[]
+  artifacts: FakeArtifact[]
+  workflowRuns: FakeWorkflowRun[]
 }
 
 export interface RecordedRequest {
@@ -184,7 +220,12 @@ export const fakeGitHubRoutes = [
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/events' },
   { method: 'GET', path: '/repos/{owner}/{repo}/collaborators/{username}/permission' },
   { method: 'POST', path: '/repos/{owner}/{repo}/check-runs' },
-  { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' }
+  { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/pulls' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/commits/{commit_sha}/pulls' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs' }
 ] as const
 
 /** GitHub lists at most this many files of a pull request. */
@@ -281,7 +322,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       sha: options.head?.sha ?? 'c'.repeat(40),
       repo: options.head?.repo ?? `${options.owner}/${options.repo}`
     },
-    faults: options.faults ?? []
+    faults: options.faults ?? [],
+    artifacts: (options.artifacts ?? []).map((seed, index) => ({ ...seed, id: 5_000_000_000 + index })),
+    workflowRuns: options.workflowRuns ?? []
   }
   const requests: RecordedRequest[] = []
   let apiUrl = ''
@@ -581,6 +624,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       }
     },
 
+    /** A pull request in a list (`pull-request-simple`), whose labels describe themselves with a string. */
+    pullRequestListed() {
+      const pull = build.pullRequest()
+      return {
+        ...pull,
+        labels: pull.labels.map(label => ({ ...label, description: label.description ?? '' }))
+      }
+    },
+
     /** The GitHub Actions app, which owns the check runs a workflow's GITHUB_TOKEN creates. */
     actionsApp() {
       return {
@@ -642,6 +694,72 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
                 }
               ]
             : []
+      }
+    },
+
+    artifact(artifact: FakeArtifact) {
+      const api = `${apiUrl}/repos/${state.owner}/${state.repo}/actions/artifacts/${artifact.id}`
+      return {
+        id: artifact.id,
+        node_id: `MDg6QXJ0aWZhY3Q${artifact.id}`,
+        name: artifact.name,
+        size_in_bytes: artifact.sizeInBytes ?? artifact.zip.byteLength,
+        url: api,
+        archive_download_url: `${api}/zip`,
+        expired: artifact.expired ?? false,
+        digest: `sha256:${createHash('sha256').update(artifact.zip).digest('hex')}`,
+        created_at: stamp(0),
+        updated_at: stamp(0),
+        expires_at: stamp(90 * 86_400),
+        workflow_run: {
+          id: artifact.runId,
+          repository_id: repositoryId,
+          head_repository_id: numericId(state.head.repo),
+          head_branch: state.head.ref,
+          head_sha: artifact.headSha ?? state.head.sha
+        }
+      }
+    },
+
+    workflowRun(run: FakeWorkflowRun) {
+      const repoApi = `${apiUrl}/repos/${state.owner}/${state.repo}`
+      const api = `${repoApi}/actions/runs/${run.id}`
+      const author = { name: 'Monalisa Octocat', email: 'mona@github.com' }
+      return {
+        id: run.id,
+        node_id: `WFR_${run.id}`,
+        name: 'promptgate evaluate',
+        head_branch: run.headBranch,
+        head_sha: run.headSha,
+        path: '.github/workflows/promptgate-fork-evaluate.yml',
+        display_title: 'Update the prompts',
+        run_number: run.id % 1000,
+        event: run.event,
+        status: 'completed',
+        conclusion: 'success',
+        workflow_id: run.workflowId,
+        url: api,
+        html_url: `${webUrl}/${state.owner}/${state.repo}/actions/runs/${run.id}`,
+        pull_requests: [],
+        created_at: run.createdAt,
+        updated_at: run.createdAt,
+        jobs_url: `${api}/jobs`,
+        logs_url: `${api}/logs`,
+        check_suite_url: `${repoApi}/check-suites/${numericId(`suite:${run.id}`)}`,
+        artifacts_url: `${api}/artifacts`,
+        cancel_url: `${api}/cancel`,
+        rerun_url: `${api}/rerun`,
+        workflow_url: `${repoApi}/actions/workflows/${run.workflowId}`,
+        head_commit: {
+          id: run.headSha,
+          tree_id: createHash('sha1').update(`tree:${run.headSha}`).digest('hex'),
+          message: 'Update the prompts',
+          timestamp: run.createdAt,
+          author,
+          committer: author
+        },
+        repository: build.repository(`${state.owner}/${state.repo}`),
+        head_repository: build.repository(run.headRepo)
       }
     },
 
@@ -1001,6 +1119,68 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return { status: 201, json, headers: { location: json.url } }
     },
 
+    'GET /repos/{owner}/{repo}/pulls': context => {
+      if (!isThisRepo(context.params)) return notFound(`${docs}/pulls/pulls#list-pull-requests`)
+      const { state: wanted = 'open', head } = context.query
+      const headOwner = state.head.repo.split('/')[0] ?? state.owner
+      const matches =
+        (wanted === 'open' || wanted === 'all') &&
+        (head === undefined || head === `${headOwner}:${state.head.ref}` || head === headOwner)
+      return paginate(context, matches ? [build.pullRequestListed()] : [])
+    },
+
+    // GitHub lists a pull request for a commit of this repository; a commit only in a fork finds none.
+    'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls': context => {
+      if (!isThisRepo(context.params))
+        return notFound(`${docs}/commits/commits#list-pull-requests-associated-with-a-commit`)
+      const sameRepo = state.head.repo === `${state.owner}/${state.repo}`
+      const found = sameRepo && context.params.commit_sha === state.head.sha
+      return paginate(context, found ? [build.pullRequestListed()] : [])
+    },
+
+    'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts': context => {
+      if (!isThisRepo(context.params))
+        return notFound(`${docs}/actions/artifacts#list-workflow-run-artifacts`)
+      const listed = state.artifacts.filter(
+        artifact =>
+          String(artifact.runId) === context.params.run_id &&
+          (context.query.name === undefined || artifact.name === context.query.name)
+      )
+      const page = paginate(
+        context,
+        listed.map(artifact => build.artifact(artifact))
+      )
+      return { ...page, json: { total_count: listed.length, artifacts: page.json } }
+    },
+
+    'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}': ({ params }) => {
+      const documentation = `${docs}/actions/artifacts#download-an-artifact`
+      const artifact = state.artifacts.find(candidate => String(candidate.id) === params.artifact_id)
+      if (!isThisRepo(params) || !artifact || params.archive_format !== 'zip') return notFound(documentation)
+      if (artifact.expired) return error(410, 'Artifact has expired', documentation)
+      return {
+        status: 302,
+        headers: { location: `${apiUrl}${fakeArtifactStoragePrefix}${artifact.id}.zip?sig=fake` }
+      }
+    },
+
+    'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs': context => {
+      if (!isThisRepo(context.params))
+        return notFound(`${docs}/actions/workflow-runs#list-workflow-runs-for-a-workflow`)
+      const { head_sha: headSha, event } = context.query
+      const listed = state.workflowRuns.filter(
+        run =>
+          String(run.workflowId) === context.params.workflow_id &&
+          (headSha === undefined || run.headSha === headSha) &&
+          (event === undefined || run.event === event)
+      )
+      const page = paginate(
+        context,
+        listed.map(run => build.workflowRun(run))
+      )
+      return { ...page, json: { total_count: listed.length, workflow_runs: page.json } }
+    },
+
     'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': ({ params, body }) => {
       const documentation = `${docs}/checks/runs#update-a-check-run`
       const run = state.checkRuns.find(candidate => String(candidate.id) === params.check_run_id)
@@ -1051,6 +1231,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         } catch {
           return error(400, 'Problems parsing JSON')
         }
+      }
+      if (requestUrl.pathname.startsWith(fakeArtifactStoragePrefix)) {
+        recorded.route = 'GET artifact storage'
+        const id = requestUrl.pathname.slice(fakeArtifactStoragePrefix.length).replace(/\.zip$/, '')
+        const artifact = state.artifacts.find(candidate => String(candidate.id) === id)
+        if (method !== 'GET' || !artifact) return { status: 404, raw: 'BlobNotFound' }
+        return { status: 200, raw: artifact.zip, headers: { 'content-type': 'application/zip' } }
       }
       if (state.token !== undefined && !isAuthorized(headers.authorization, state.token)) {
         return error(401, 'Bad credentials')

@@ -41,3 +41,52 @@ export function eventPayload(name: string): unknown {
   if (!event?.examples[0]) throw new Error(`no ${name} example in @octokit/webhooks-examples`)
   return structuredClone(event.examples[0])
 }
+
+/** The evaluation workflow's id in the workflow_run payloads of the tests. */
+export const EVALUATION_WORKFLOW_ID = 161335
+
+export interface WorkflowRunOptions {
+  runId: number
+  headSha: string
+  headBranch: string
+  /** `owner/name` of the head repository: a fork's for a fork pull request. */
+  headRepository: string
+  /** The triggering run's event. Default `pull_request`. */
+  event?: string
+}
+
+/**
+ * A real `workflow_run.completed` payload from @octokit/webhooks-examples, for a run of a pull_request
+ * workflow in Codertocat/Hello-World. As for a fork, `workflow_run.pull_requests` is empty.
+ */
+export function workflowRunPayload(options: WorkflowRunOptions): Record<string, unknown> {
+  const event = (examples as { name: string; examples: Record<string, unknown>[] }[]).find(
+    e => e.name === 'workflow_run'
+  )
+  const example = event?.examples.find(
+    e => e.action === 'completed' && (e.workflow_run as { conclusion?: string }).conclusion === 'success'
+  )
+  if (!example) throw new Error('no workflow_run.completed example in @octokit/webhooks-examples')
+  const payload = structuredClone(example) as Record<string, unknown> & {
+    workflow_run: Record<string, unknown> & { head_repository: Record<string, unknown> }
+  }
+  const repository = pullRequestPayload('opened', 'a'.repeat(40), 'b'.repeat(40)).repository
+  const [headOwner = '', headName = ''] = options.headRepository.split('/')
+  payload.repository = repository
+  Object.assign(payload.workflow_run, {
+    id: options.runId,
+    workflow_id: EVALUATION_WORKFLOW_ID,
+    event: options.event ?? 'pull_request',
+    head_sha: options.headSha,
+    head_branch: options.headBranch,
+    pull_requests: [],
+    html_url: `https://github.com/${repository.full_name}/actions/runs/${options.runId}`,
+    head_repository: {
+      ...payload.workflow_run.head_repository,
+      name: headName,
+      full_name: options.headRepository,
+      owner: { ...(payload.workflow_run.head_repository.owner as object), login: headOwner }
+    }
+  })
+  return payload
+}

@@ -107,7 +107,7 @@ function isSupportedAction(action: string): action is PullRequestAction {
 }
 
 /** Reads dotted paths out of an untrusted payload; a missing or mistyped field is a UserError. */
-class PayloadReader {
+export class PayloadReader {
   constructor(private readonly payload: unknown) {}
 
   optional(path: string): unknown {
@@ -145,7 +145,7 @@ class PayloadReader {
   private missing(path: string, expected: string): UserError {
     return new UserError(
       `The event payload in GITHUB_EVENT_PATH has no "${path}" (expected ${expected}). ` +
-        `promptgate needs the pull_request payload GitHub writes for the run; do not replace GITHUB_EVENT_PATH.`
+        `promptgate needs the event payload GitHub writes for the run; do not replace GITHUB_EVENT_PATH.`
     )
   }
 }

@@ -67,7 +67,8 @@ export async function gatherOverrideEvidence(
   } catch (error) {
     evidence.present = true
     const status = httpStatus(error)
-    evidence.lookupProblem = status === undefined ? errorMessage(error) : `GitHub answered ${status}: ${apiMessage(error)}`
+    evidence.lookupProblem =
+      status === undefined ? errorMessage(error) : `GitHub answered ${status}: ${apiMessage(error)}`
   }
   return evidence
 }

@@ -28,6 +28,8 @@ export interface JsonReport {
   error?: string
   baseSha?: string
   headSha?: string
+  /** The pull request's number, when the run was about one. */
+  pullRequest?: number
   runUrl?: string
   totals: Comparison['totals']
   prompts: JsonPrompt[]
@@ -206,6 +208,7 @@ export function buildJsonReport(input: ReportInput): JsonReport {
     error: context.error,
     baseSha: context.baseSha,
     headSha: context.headSha,
+    pullRequest: context.pullRequest,
     runUrl: context.runUrl,
     totals: {
       calls: totals.calls,

@@ -15,6 +15,8 @@ export interface ReportContext {
   runUrl?: string
   baseSha?: string
   headSha?: string
+  /** The pull request evaluated; a `workflow_run` publisher checks it against GitHub's own record. */
+  pullRequest?: number
   /**
    * Where the full report lives when the comment had to leave rows out (trusted markdown): a sentence,
    * or just the place ("the job summary of this run"), which becomes "The full report is in ….".

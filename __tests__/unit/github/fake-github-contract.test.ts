@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createApiChangeSource } from '../../../src/github/change-source.js'
 import { upsertStickyComment } from '../../../src/github/comment.js'
 import { listLabels } from '../../../src/github/labels.js'
+import { downloadReportArtifact } from '../../../src/github/report-artifact.js'
+import {
+  headArrival,
+  verifyClaimedPullRequest,
+  type EvaluationRun
+} from '../../../src/github/workflow-run.js'
 import { createOctokit } from '../../../src/github/octokit.js'
 import {
   fakeGitHubRoutes,
@@ -13,6 +19,7 @@ import {
   type FakeGitHub,
   type RecordedRequest
 } from '../../helpers/fake-github.js'
+import { zipOf } from '../../helpers/zip.js'
 import { GitHubDescription } from './openapi.js'
 import { pullRequest, sha } from './fixtures.js'
 
@@ -38,6 +45,21 @@ beforeAll(async () => {
     },
     labels: ['promptgate:accept', 'bug'],
     comments: [{ body: 'Looks good', user: { login: 'octocat', type: 'User' } }],
+    artifacts: [
+      { runId: 99, name: 'promptgate-report', zip: await zipOf({ 'promptgate-report.json': '{}' }) },
+      { runId: 99, name: 'old', zip: await zipOf({ 'a.txt': 'a' }), expired: true }
+    ],
+    workflowRuns: [
+      {
+        id: 99,
+        workflowId: 161335,
+        headSha: sha.head,
+        headBranch: 'tune',
+        headRepo: 'octo-org/prompts',
+        event: 'pull_request',
+        createdAt: '2025-01-01T00:00:00Z'
+      }
+    ],
     token: 'ghs_contract'
   })
 }, 30_000)
@@ -138,6 +160,36 @@ describe("the fake GitHub's responses match GitHub's described shapes", () => {
       422
     ],
     ['the labels', 'GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { issue_number: 7 }, 200],
+    [
+      'the open pull requests',
+      'GET /repos/{owner}/{repo}/pulls',
+      { state: 'open', head: 'octo-org:tune' },
+      200
+    ],
+    [
+      'the pull requests of a commit',
+      'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+      { commit_sha: sha.head },
+      200
+    ],
+    [
+      "a run's artifacts",
+      'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+      { run_id: 99, name: 'promptgate-report' },
+      200
+    ],
+    [
+      "a workflow's runs of a commit",
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+      { workflow_id: 161335, head_sha: sha.head, event: 'pull_request' },
+      200
+    ],
+    [
+      'an expired artifact download',
+      'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
+      { artifact_id: 5_000_000_001, archive_format: 'zip' },
+      410
+    ],
     ['the label events', 'GET /repos/{owner}/{repo}/issues/{issue_number}/events', { issue_number: 7 }, 200],
     [
       "a user's permission",
@@ -175,6 +227,25 @@ describe("the fake GitHub's responses match GitHub's described shapes", () => {
     } finally {
       github.state.readOnly = false
     }
+  })
+
+  it('an artifact download: a 302 to storage that serves the zip without the token', async () => {
+    const route = 'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}'
+    const { status, headers } = await call(route, {
+      artifact_id: 5_000_000_000,
+      archive_format: 'zip',
+      request: { redirect: 'manual' }
+    })
+    expect(status).toBe(302)
+    expect(operationOf(route).responses['302']).toHaveProperty('headers.Location')
+    const location = (headers as Record<string, string>).location ?? ''
+    const download = await fetch(location)
+    expect([download.status, download.headers.get('content-type')]).toEqual([200, 'application/zip'])
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 2)
+        .toString()
+    ).toBe('PK')
   })
 
   it('a wrong token', async () => {
@@ -243,6 +314,59 @@ describe('what our code sends is what GitHub describes', () => {
       const properties = Object.keys((schema!.properties ?? {}) as object)
       expect(Object.keys(request.body as object).filter(key => !properties.includes(key))).toEqual([])
       expect(schema!.required).toEqual(['body'])
+    }
+  })
+})
+
+describe('what the workflow_run publisher sends is what GitHub describes', () => {
+  let ours: RecordedRequest[]
+  const run: EvaluationRun = {
+    owner: 'octo-org',
+    repo: 'prompts',
+    runId: 99,
+    workflowId: 161335,
+    headSha: sha.head,
+    headBranch: 'tune',
+    headRepository: 'octo-org/prompts'
+  }
+
+  beforeAll(async () => {
+    const octokit = createOctokit('ghs_contract', { baseUrl: github.url, retries: 0 })
+    const from = github.requests.length
+    await downloadReportArtifact(octokit, run)
+    await verifyClaimedPullRequest(octokit, run, { pullRequest: 7, headSha: sha.head })
+    expect(await headArrival(octokit, run)).toBe('2025-01-01T00:00:00Z')
+    // A head GitHub does not associate by commit: found (or not) through the list of open pulls.
+    const moved = { ...run, headSha: sha.base }
+    await expect(
+      verifyClaimedPullRequest(octokit, moved, { pullRequest: 7, headSha: sha.base })
+    ).rejects.toThrow(/refused/)
+    ours = github.requests.slice(from).filter(request => request.route !== 'GET artifact storage')
+  })
+
+  it('uses only described routes, and each of them', () => {
+    expect([...new Set(ours.map(request => request.route))].sort()).toEqual([
+      'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
+      'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+      'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+      'GET /repos/{owner}/{repo}/pulls'
+    ])
+    for (const request of ours) expect(request.status).toBeLessThan(400)
+  })
+
+  it('sends only described query parameters', () => {
+    for (const request of ours) {
+      const described = description
+        .parameters(operationOf(request.route!))
+        .filter(parameter => parameter.in === 'query')
+        .map(parameter => parameter.name)
+      for (const name of Object.keys(request.query))
+        expect({ route: request.route, name, described: described.includes(name) }).toEqual({
+          route: request.route,
+          name,
+          described: true
+        })
     }
   })
 })
