@@ -143,6 +143,8 @@ describe('the override label', () => {
 
     expect(run.exitCode).toBe(1)
     expect(run.outputs.verdict).toBe('regressed')
-    expect(comment(w)).toContain('could not check who added it (GitHub answered 403: Resource not accessible by integration')
+    expect(comment(w)).toContain(
+      'could not check who added it (GitHub answered 403: Resource not accessible by integration'
+    )
   })
 })

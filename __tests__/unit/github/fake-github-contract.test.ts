@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createApiChangeSource } from '../../../src/github/change-source.js'
 import { upsertStickyComment } from '../../../src/github/comment.js'
 import { listLabels } from '../../../src/github/labels.js'
+import { gatherOverrideEvidence } from '../../../src/github/override-evidence.js'
 import { downloadReportArtifact } from '../../../src/github/report-artifact.js'
 import {
   headArrival,
@@ -275,6 +276,8 @@ describe('what our code sends is what GitHub describes', () => {
     await source.listChangedFiles()
     await source.read(sha.base, 'prompts/old.md')
     await listLabels(octokit, pr)
+    const override = await gatherOverrideEvidence(octokit, pr, 'promptgate:accept')
+    expect(override).toMatchObject({ present: true, added: { actor: 'octocat' }, role: 'admin' })
     await upsertStickyComment(octokit, pr, 'first', '<!-- contract -->')
     await upsertStickyComment(octokit, pr, 'second', '<!-- contract -->')
     ours = github.requests.slice(from)
