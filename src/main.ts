@@ -124,6 +124,8 @@ interface RunState {
   publisher?: Publisher
   context?: ReportContext
   cache?: RunCache
+  /** The evaluation's results once it finished, so an error after it still reports them. */
+  comparison?: Comparison
 }
 
 /**
@@ -177,6 +179,7 @@ async function evaluatePullRequest(
     })
   )
   showWarnings(outcome.warnings)
+  state.comparison = outcome.comparison
 
   const labels = outcome.comparison.verdict === 'regressed' ? await listLabels(octokit, pr) : []
   const final = applyOverride(outcome.comparison.verdict, labels, inputs.overrideLabel)
@@ -248,7 +251,7 @@ export async function run(): Promise<void> {
     if (publisher && context) {
       // Reviewers must see that the evaluation failed; a stale verdict must never stand.
       const input = {
-        comparison: emptyComparison(),
+        comparison: state.comparison ?? emptyComparison(),
         context: { ...context, verdict: 'error' as const, error: errorMessage(error) }
       }
       await publisher

@@ -104,6 +104,11 @@ export interface FakeGitHubOptions {
   readOnly?: boolean
   /** When set, requests without `token <it>` or `Bearer <it>` answer 401. */
   token?: string
+  /**
+   * Who the token is. Unset: an installation token (the workflow's GITHUB_TOKEN), which writes as
+   * github-actions[bot] and gets 403 from `GET /user`. Set: a user token (a PAT) of this user.
+   */
+  tokenUser?: FakeUser
   base?: { ref?: string; sha?: string }
   head?: { ref?: string; sha?: string; /** owner/name of a fork */ repo?: string }
   faults?: FakeFault[]
@@ -120,6 +125,7 @@ export interface FakeGitHubState {
   checkRuns: FakeCheckRun[]
   readOnly: boolean
   token?: string
+  tokenUser?: FakeUser
   base: { ref: string; sha: string }
   head: { ref: string; sha: string; repo: string }
   faults: FakeFault[]
@@ -156,6 +162,8 @@ export const fakeGitHubRoutes = [
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'POST', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
+  { method: 'DELETE', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
+  { method: 'GET', path: '/user' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels' },
   { method: 'POST', path: '/repos/{owner}/{repo}/check-runs' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/check-runs/{check_run_id}' }
@@ -245,6 +253,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     checkRuns: [],
     readOnly: options.readOnly ?? false,
     token: options.token,
+    tokenUser: options.tokenUser,
     base: { ref: options.base?.ref ?? 'main', sha: options.base?.sha ?? 'b'.repeat(40) },
     head: {
       ref: options.head?.ref ?? 'feature',
@@ -856,7 +865,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const comment: FakeComment = {
         id: nextCommentId++,
         body: (body as { body: string }).body,
-        user: actionsBot,
+        user: state.tokenUser ?? actionsBot,
         created_at: now,
         updated_at: now
       }
@@ -874,6 +883,40 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       comment.body = (body as { body: string }).body
       comment.updated_at = tick()
       return { status: 200, json: build.comment(comment) }
+    },
+
+    'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}': ({ params }) => {
+      const documentation = `${docs}/issues/comments#delete-an-issue-comment`
+      const index = state.comments.findIndex(candidate => String(candidate.id) === params.comment_id)
+      if (!isThisRepo(params) || index < 0) return notFound(documentation)
+      const refusal = forbiddenWrite(documentation)
+      if (refusal) return refusal
+      state.comments.splice(index, 1)
+      return { status: 204 }
+    },
+
+    'GET /user': () => {
+      const documentation = `${docs}/users/users#get-the-authenticated-user`
+      if (!state.tokenUser) return error(403, 'Resource not accessible by integration', documentation)
+      return {
+        status: 200,
+        json: {
+          ...build.user(state.tokenUser),
+          name: null,
+          company: null,
+          blog: '',
+          location: null,
+          email: null,
+          hireable: null,
+          bio: null,
+          public_repos: 1,
+          public_gists: 0,
+          followers: 0,
+          following: 0,
+          created_at: stamp(0),
+          updated_at: stamp(0)
+        }
+      }
     },
 
     'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': ({ params, query }) => {

@@ -14,7 +14,14 @@
  * Every world registers its cleanup (model, GitHub, then the repository) as it starts; `closeWorlds`
  * runs it, most recent first, for every world of the test file.
  */
-import { startFakeGitHub, type FakeComment, type FakeGitHub } from './fake-github.js'
+import {
+  startFakeGitHub,
+  type FakeComment,
+  type FakeCommentSeed,
+  type FakeFault,
+  type FakeGitHub,
+  type FakeUser
+} from './fake-github.js'
 import { startFakeOpenAI, type FakeOpenAI, type FakeResponder } from './fake-openai.js'
 import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from './git-repo.js'
 import { pullRequestPayload } from './payloads.js'
@@ -32,6 +39,12 @@ export interface WorldOptions {
   labels?: string[]
   /** GitHub answers writes with 403, as for a fork's token. */
   readOnly?: boolean
+  /** Comments already on the pull request. */
+  comments?: FakeCommentSeed[]
+  /** Unset: the token is the workflow's GITHUB_TOKEN; set: a PAT of this user. */
+  tokenUser?: FakeUser
+  /** Responses GitHub gives instead of the real ones (see FakeFault). */
+  faults?: FakeFault[]
 }
 
 export interface WorldRunOptions {
@@ -73,7 +86,12 @@ export async function startWorld(base: Tree, head: Tree, options: WorldOptions):
     contents: repo.contents(),
     labels: options.labels ?? [],
     readOnly: options.readOnly ?? false,
-    token: options.token
+    token: options.token,
+    comments: options.comments,
+    tokenUser: options.tokenUser,
+    faults: options.faults,
+    head: { sha: repo.headSha },
+    base: { sha: repo.baseSha }
   })
   cleanups.push(() => github.close())
   const model = await startFakeOpenAI({ respond: options.respond })
