@@ -91,6 +91,13 @@ export interface FakeFault {
   afterEffect?: boolean
 }
 
+/** Hold matching requests this long before handling them, e.g. to make two clients' requests overlap. */
+export interface FakeDelay {
+  method?: string
+  path?: string | RegExp
+  ms: number
+}
+
 export interface FakeGitHubOptions {
   owner: string
   repo: string
@@ -109,9 +116,12 @@ export interface FakeGitHubOptions {
    * github-actions[bot] and gets 403 from `GET /user`. Set: a user token (a PAT) of this user.
    */
   tokenUser?: FakeUser
+  /** The longest comment body accepted; default GitHub's 65,536 characters. */
+  commentBodyLimit?: number
   base?: { ref?: string; sha?: string }
   head?: { ref?: string; sha?: string; /** owner/name of a fork */ repo?: string }
   faults?: FakeFault[]
+  delays?: FakeDelay[]
 }
 
 export interface FakeGitHubState {
@@ -126,6 +136,7 @@ export interface FakeGitHubState {
   readOnly: boolean
   token?: string
   tokenUser?: FakeUser
+  commentBodyLimit: number
   base: { ref: string; sha: string }
   head: { ref: string; sha: string; repo: string }
   faults: FakeFault[]
@@ -254,6 +265,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     readOnly: options.readOnly ?? false,
     token: options.token,
     tokenUser: options.tokenUser,
+    commentBodyLimit: options.commentBodyLimit ?? fakeCommentBodyLimit,
     base: { ref: options.base?.ref ?? 'main', sha: options.base?.sha ?? 'b'.repeat(40) },
     head: {
       ref: options.head?.ref ?? 'feature',
@@ -639,14 +651,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const text = (body as { body?: unknown } | null)?.body
     if (typeof text !== 'string')
       return error(422, 'Invalid request.\n\n"body" wasn\'t supplied.', documentation)
-    if (text.length > fakeCommentBodyLimit) {
+    if (text.length > state.commentBodyLimit) {
       return error(422, 'Validation Failed', documentation, {
         errors: [
           {
             resource: 'IssueComment',
             code: 'custom',
             field: 'body',
-            message: `body is too long (maximum is ${fakeCommentBodyLimit} characters)`
+            message: `body is too long (maximum is ${state.commentBodyLimit} characters)`
           }
         ]
       })
@@ -1003,6 +1015,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       candidate => candidate.method === method && candidate.pattern.test(requestUrl.pathname)
     )
     recorded.route = route?.key
+    const delay = (options.delays ?? []).find(candidate => matches(candidate, method, recorded.path))
+    if (delay) await new Promise(resolve => setTimeout(resolve, delay.ms))
 
     const reply = ((): Reply => {
       if (text) {
@@ -1119,13 +1133,15 @@ function isAuthorized(header: string | undefined, token: string): boolean {
   return header === `token ${token}` || header === `Bearer ${token}`
 }
 
-function takeFault(faults: FakeFault[], method: string, path: string): FakeFault | undefined {
-  const index = faults.findIndex(
-    fault =>
-      (fault.method === undefined || fault.method.toUpperCase() === method) &&
-      (fault.path === undefined ||
-        (typeof fault.path === 'string' ? fault.path === path : fault.path.test(path)))
+function matches(rule: { method?: string; path?: string | RegExp }, method: string, path: string): boolean {
+  return (
+    (rule.method === undefined || rule.method.toUpperCase() === method) &&
+    (rule.path === undefined || (typeof rule.path === 'string' ? rule.path === path : rule.path.test(path)))
   )
+}
+
+function takeFault(faults: FakeFault[], method: string, path: string): FakeFault | undefined {
+  const index = faults.findIndex(fault => matches(fault, method, path))
   const fault = faults[index]
   if (!fault) return undefined
   const left = (fault.times ?? 1) - 1

@@ -18,6 +18,7 @@ import {
   startFakeGitHub,
   type FakeComment,
   type FakeCommentSeed,
+  type FakeDelay,
   type FakeFault,
   type FakeGitHub,
   type FakeUser
@@ -45,6 +46,10 @@ export interface WorldOptions {
   tokenUser?: FakeUser
   /** Responses GitHub gives instead of the real ones (see FakeFault). */
   faults?: FakeFault[]
+  /** The longest comment body GitHub accepts; default 65,536 characters. */
+  commentBodyLimit?: number
+  /** Requests GitHub holds before answering (see FakeDelay). */
+  delays?: FakeDelay[]
 }
 
 export interface WorldRunOptions {
@@ -90,6 +95,8 @@ export async function startWorld(base: Tree, head: Tree, options: WorldOptions):
     comments: options.comments,
     tokenUser: options.tokenUser,
     faults: options.faults,
+    commentBodyLimit: options.commentBodyLimit,
+    delays: options.delays,
     head: { sha: repo.headSha },
     base: { sha: repo.baseSha }
   })

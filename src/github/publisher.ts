@@ -8,6 +8,7 @@ import type { ReportInput } from '../report/types.js'
 import { redactSecrets } from '../secrets.js'
 import { uploadReportArtifact } from './artifact.js'
 import { buildAnnotations, CHECK_SUMMARY_MAX_CHARS, checkRunTitle, publishCheckRun } from './check-run.js'
+import { apiMessage, httpStatus } from './http-error.js'
 import { upsertStickyComment, type IdentityCache } from './comment.js'
 import type { PullRequestRef } from './event.js'
 import type { Octokit } from './octokit.js'
@@ -64,7 +65,10 @@ export class Publisher {
         this.commentUrl = result.url
       }
     } catch (error) {
-      this.commentFailure = this.redact(errorMessage(error))
+      const status = httpStatus(error)
+      this.commentFailure = this.redact(
+        status === undefined ? errorMessage(error) : `GitHub answered ${status}: ${apiMessage(error)}`
+      )
       core.warning(
         `promptgate could not write the pull-request comment: ${this.commentFailure}. The verdict and the full report are in the job summary and the JSON report.`
       )
