@@ -5,6 +5,7 @@ import { applyOverride } from './compare/override.js'
 import { errorMessage, isUserError } from './errors.js'
 import { createResultCache } from './eval/cache.js'
 import { runPipeline } from './pipeline.js'
+import { createDeadline } from './providers/deadline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderJobSummary } from './report/index.js'
@@ -24,6 +25,8 @@ Options:
   --models-endpoint URL   GitHub Models API (default: $PROMPTGATE_MODELS_ENDPOINT or https://models.github.ai/inference)
   --models-token TOKEN    GitHub Models token (default: $GITHUB_TOKEN)
   --concurrency N         model calls in flight at once (default: the config's, else 8)
+  --request-timeout S     seconds one model request may take; retried at most twice (default: 60)
+  --deadline M            minutes the whole evaluation may take (default: 60)
   --report FILE           also write the JSON report to FILE
   --cache DIR             reuse model results stored in DIR and store new ones (a re-run makes no call)
   --accept                accept a regression, as the override label does on a pull request
@@ -45,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       'models-endpoint': { type: 'string' },
       'models-token': { type: 'string' },
       concurrency: { type: 'string' },
+      'request-timeout': { type: 'string' },
+      deadline: { type: 'string' },
       cache: { type: 'string' },
       report: { type: 'string' },
       accept: { type: 'boolean', default: false },
@@ -59,6 +64,9 @@ export async function main(argv: string[]): Promise<number> {
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency)
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1))
     throw new Error('--concurrency takes a whole number of 1 or more')
+
+  const requestTimeoutSeconds = positiveNumber('--request-timeout', values['request-timeout'], 60)
+  const deadlineMinutes = positiveNumber('--deadline', values.deadline, 60)
 
   const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
   const modelsEndpoint = (
@@ -78,7 +86,8 @@ export async function main(argv: string[]): Promise<number> {
         modelsEndpoint,
         env: process.env,
         workdir: values.repo,
-        timeoutMs: 60_000,
+        timeoutMs: Math.round(requestTimeoutSeconds * 1000),
+        deadline: createDeadline(Math.round(deadlineMinutes * 60_000), '--deadline'),
         maxRetries: 6,
         ...providerSettings(config)
       }),
@@ -115,6 +124,13 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${redactSecrets(renderJobSummary(input), secrets)}\n`)
   process.stderr.write(`promptgate: verdict ${final.verdict}\n`)
   return EXIT[final.verdict]
+}
+
+function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} takes a number above 0, not "${raw}"`)
+  return value
 }
 
 main(process.argv.slice(2)).then(

@@ -14,6 +14,10 @@ export interface ActionInputs {
   uploadReport: boolean
   cache: boolean
   cachePath: string
+  /** Each model request's limit, from `request-timeout` (seconds). */
+  requestTimeoutMs: number
+  /** The whole evaluation's limit, from `deadline` (minutes). */
+  deadlineMs: number
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
@@ -24,6 +28,19 @@ function booleanInput(name: string, fallback: boolean): boolean {
   throw new UserError(
     `input "${name}" must be true or false, not "${raw}"; fix it in the workflow's "with:" block`
   )
+}
+
+/** A number above 0 (fractions allowed), in the input's unit. */
+function positiveNumberInput(name: string, fallback: number, unit: string): number {
+  const raw = core.getInput(name).trim()
+  if (raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UserError(
+      `input "${name}" must be a number of ${unit} above 0, not "${raw}"; fix it in the workflow's "with:" block`
+    )
+  }
+  return value
 }
 
 export function readInputs(): ActionInputs {
@@ -45,6 +62,8 @@ export function readInputs(): ActionInputs {
     checkName: core.getInput('check-name').trim(),
     uploadReport: booleanInput('upload-report', false),
     cache: booleanInput('cache', true),
-    cachePath: core.getInput('cache-path') || '.promptgate/cache'
+    cachePath: core.getInput('cache-path') || '.promptgate/cache',
+    requestTimeoutMs: Math.round(1000 * positiveNumberInput('request-timeout', 60, 'seconds')),
+    deadlineMs: Math.round(60_000 * positiveNumberInput('deadline', 60, 'minutes'))
   }
 }

@@ -16,6 +16,7 @@ import { createOctokit, type Octokit } from './github/octokit.js'
 import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
 import { runPipeline, type PipelineOptions, type PipelineOutcome } from './pipeline.js'
+import { createDeadline, type Deadline } from './providers/deadline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
 import type { ReportContext } from './report/types.js'
@@ -84,6 +85,7 @@ function pipelineOptions(
     announce?: (plan: { prompts: number; calls: number }) => Promise<void>
   }
 ): PipelineOptions {
+  let deadline: Deadline | undefined
   return {
     source,
     configPath: inputs.configPath,
@@ -95,7 +97,9 @@ function pipelineOptions(
         modelsEndpoint: inputs.modelsEndpoint,
         env: process.env,
         workdir: process.env.GITHUB_WORKSPACE,
-        timeoutMs: 60_000,
+        timeoutMs: inputs.requestTimeoutMs,
+        // Started when the providers are made, just before the plan: the evaluation's time.
+        deadline: (deadline ??= createDeadline(inputs.deadlineMs, 'the "deadline" input')),
         maxRetries: 6,
         ...providerSettings(config)
       }),

@@ -82,7 +82,7 @@ describe('a comment GitHub refuses with 422', () => {
         `  - review: I love it, take ${i} of a very long review text that goes on and on\n    expected: positive`
     ).join('\n')
     const withRows = (instruction: string) =>
-      sentimentPrompt(instruction).replace(/testData:\n(?:  - .*\n    .*\n)+/, `testData:\n${rows}\n`)
+      sentimentPrompt(instruction).replace(/testData:\n(?: {2}- .*\n {4}.*\n)+/, `testData:\n${rows}\n`)
     const w = await startWorld(
       { [PROMPT]: withRows('Answer with one word.') },
       { [PROMPT]: withRows('Be friendly and helpful.') },
@@ -106,12 +106,11 @@ describe('a comment GitHub refuses with 422', () => {
 
 describe('a sticky comment deleted mid-run', () => {
   it('is created again with the final verdict', async () => {
-    let w: World | undefined
     let progressId: number | undefined
-    w = await regression({
+    const w: World = await regression({
       respond: request => {
         // The first model call comes after the progress comment: delete it, as a person could.
-        const comments = w!.github.state.comments
+        const comments = w.github.state.comments
         const index = comments.findIndex(comment => comment.body.includes(STICKY_MARKER))
         if (index >= 0) {
           progressId = comments[index]!.id

@@ -6,6 +6,7 @@ import { createCommandProvider } from './command.js'
 import { checkedPrice, withCost } from './cost.js'
 import { createGitHubModelsProvider } from './github-models.js'
 import { createOpenAICompatibleProvider } from './openai-compatible.js'
+import { createCircuitBreaker, withTimeoutGuard, type CircuitBreaker } from './circuit-breaker.js'
 import { builtInPrice, type ModelPrice } from './prices.js'
 import { perMinuteLimiter, withRateLimit, type RateLimiter } from './rate-limit.js'
 import type { Provider, ProviderEnvironment } from './types.js'
@@ -26,6 +27,7 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1'
 export function createProviderRegistry(environment: ProviderEnvironment): ProviderRegistry {
   const providers = new Map<string, Provider>()
   const limiters = new Map<string, RateLimiter>()
+  const breakers = new Map<string, CircuitBreaker>()
 
   function limiterFor(id: string): RateLimiter | undefined {
     const perMinute = environment.requestsPerMinute?.[id]
@@ -50,11 +52,31 @@ export function createProviderRegistry(environment: ProviderEnvironment): Provid
         )
         const limiter = limiterFor(ref.id)
         if (limiter) provider = withRateLimit(provider, limiter)
+        // Outermost: a spent deadline or a tripped breaker fails the call without waiting for the limit.
+        provider = withTimeoutGuard(provider, {
+          breaker: breakerFor(breakers, ref, environment.breakerThreshold),
+          deadline: environment.deadline
+        })
         providers.set(key, provider)
       }
       return provider
     }
   }
+}
+
+/** One breaker per server: refs that differ only in their key still hit the same one. */
+function breakerFor(
+  breakers: Map<string, CircuitBreaker>,
+  ref: ProviderRef,
+  threshold?: number
+): CircuitBreaker {
+  const server = JSON.stringify([ref.id, ref.baseUrl ?? null])
+  let breaker = breakers.get(server)
+  if (!breaker) {
+    breaker = createCircuitBreaker(ref.id, threshold)
+    breakers.set(server, breaker)
+  }
+  return breaker
 }
 
 /** Splits `<kind>:<model>` at the first colon; the model may contain colons (`llama3:8b`) and slashes. */
@@ -115,7 +137,8 @@ function createOpenAIProvider(ref: ProviderRef, model: string, environment: Prov
     model,
     timeoutMs: environment.timeoutMs,
     maxRetries: environment.maxRetries,
-    authHint: `Check the API key in ${key.variable}.`
+    authHint: `Check the API key in ${key.variable}.`,
+    deadline: environment.deadline
   })
 }
 
@@ -128,6 +151,7 @@ function createAnthropicFromRef(ref: ProviderRef, model: string, environment: Pr
     model,
     timeoutMs: environment.timeoutMs,
     maxRetries: environment.maxRetries,
-    authHint: `Check the API key in ${key.variable}.`
+    authHint: `Check the API key in ${key.variable}.`,
+    deadline: environment.deadline
   })
 }
