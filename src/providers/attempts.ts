@@ -131,7 +131,7 @@ export function createAttemptRecorder(options: AttemptOptions): AttemptRecorder 
       if (lastOutcome === 'timeout') {
         const tries = count > 1 ? ` in any of ${count} attempts` : ''
         return new ProviderTimeoutError(
-          `${providerId} did not answer within ${options.timeoutMs} ms${tries} (the request-timeout).`
+          `${providerId} did not answer within ${options.timeoutMs} ms${tries}.`
         )
       }
       if (lastOutcome === 'rate-limited-past-deadline' && options.deadline) {
