@@ -73,22 +73,37 @@ describe('a comment write that fails', () => {
   }, 30_000)
 })
 
+/** 60 rows whose outputs all change: a report of tens of thousands of characters. */
+function bigRegression(options: Partial<WorldOptions>): Promise<World> {
+  const rows = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `  - review: I love it, take ${i} of a very long review text that goes on and on\n    expected: positive`
+  ).join('\n')
+  const withRows = (instruction: string) =>
+    sentimentPrompt(instruction).replace(/testData:\n(?: {2}- .*\n {4}.*\n)+/, `testData:\n${rows}\n`)
+  return startWorld(
+    { [PROMPT]: withRows('Answer with one word.') },
+    { [PROMPT]: withRows('Be friendly and helpful.') },
+    { token: TOKEN, respond: sentimentModel, ...options }
+  )
+}
+
 describe('a comment GitHub refuses with 422', () => {
-  it('is written again, shorter, with the verdict and a pointer to the job summary', async () => {
-    // 60 rows whose outputs all change: a report of tens of thousands of characters.
-    const rows = Array.from(
-      { length: 60 },
-      (_, i) =>
-        `  - review: I love it, take ${i} of a very long review text that goes on and on\n    expected: positive`
-    ).join('\n')
-    const withRows = (instruction: string) =>
-      sentimentPrompt(instruction).replace(/testData:\n(?: {2}- .*\n {4}.*\n)+/, `testData:\n${rows}\n`)
-    const w = await startWorld(
-      { [PROMPT]: withRows('Answer with one word.') },
-      { [PROMPT]: withRows('Be friendly and helpful.') },
-      // GitHub counts some bodies longer than we do (multi-byte text); here anything past 8,000 characters.
-      { token: TOKEN, respond: sentimentModel, commentBodyLimit: 8_000 }
+  it('falls back to the verdict alone with a link to the job summary when the short report is refused too', async () => {
+    const w = await bigRegression({ commentBodyLimit: 400 })
+    const run = await w.run()
+    expect(run.exitCode).toBe(1)
+    const comments = w.stickyComments()
+    expect(comments).toHaveLength(1)
+    expect(comments[0]!.body).toMatch(
+      /\*\*promptgate: regressed\*\* for [0-9a-f]{7}\. GitHub refused the full comment; the report is in \[the job summary of this run\]\(https:\/\/github\.com\/Codertocat\/Hello-World\/actions\/runs\/4242\)/
     )
+  }, 30_000)
+
+  it('is written again, shorter, with the verdict and a pointer to the job summary', async () => {
+    // GitHub counts some bodies longer than we do (multi-byte text); here anything past 7,000 characters.
+    const w = await bigRegression({ commentBodyLimit: 7_000 })
     const run = await w.run()
     expect(run.exitCode).toBe(1)
     const refused = w.github.requests.filter(
@@ -97,10 +112,26 @@ describe('a comment GitHub refuses with 422', () => {
     expect(refused.length).toBeGreaterThan(0)
     const [comment] = w.stickyComments()
     expect(w.stickyComments()).toHaveLength(1)
-    expect(comment!.body.length).toBeLessThanOrEqual(8_000)
+    expect(comment!.body.length).toBeLessThanOrEqual(7_000)
+    expect(comment!.body).not.toMatch(/GitHub refused the full comment/)
     expect(comment!.body).toMatch(/regress/i)
-    expect(run.summary.length).toBeGreaterThan(8_000)
+    expect(run.summary.length).toBeGreaterThan(7_000)
     expect(warnings(run).join('\n')).not.toMatch(/could not write the pull-request comment/)
+  }, 30_000)
+})
+
+describe('an error after the evaluation finished', () => {
+  it("keeps the evaluation's report under the error", async () => {
+    const w = await regression({
+      faults: [{ method: 'GET', path: '/repos/Codertocat/Hello-World/issues/2/labels', status: 403 }]
+    })
+    const run = await w.run()
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.verdict).toBe('error')
+    expect(run.summary).toMatch(/pass_rate/)
+    expect(run.summary).toContain(PROMPT)
+    expect(w.stickyComments()[0]!.body).toMatch(/pass_rate/)
+    expect(jsonReport(w).prompts).toHaveLength(1)
   }, 30_000)
 })
 
