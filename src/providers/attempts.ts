@@ -59,7 +59,21 @@ export function createAttemptRecorder(options: AttemptOptions): AttemptRecorder 
     count += 1
     lastStartedAt = performance.now()
     lastOutcome = 'other'
-    const timeout = AbortSignal.timeout(options.timeoutMs)
+    // Not AbortSignal.timeout: its timer would outlive every finished attempt by the whole timeout.
+    const timer = new AbortController()
+    const handle = setTimeout(() => timer.abort(), options.timeoutMs)
+    try {
+      return await attempt(input, init, timer.signal)
+    } finally {
+      clearTimeout(handle)
+    }
+  }
+
+  async function attempt(
+    input: Parameters<typeof fetch>[0],
+    init: Parameters<typeof fetch>[1],
+    timeout: AbortSignal
+  ): Promise<Response> {
     const callerSignal = init?.signal ?? undefined
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout
     const timedOut = (): boolean => timeout.aborted && !callerSignal?.aborted
