@@ -93,13 +93,7 @@ export function withMarker(body: string, marker: string): string {
   return body.includes(marker) ? body : `${marker}\n${body}`
 }
 
-const headMarkerPattern = /<!-- promptgate:head-sha ([0-9a-f]{7,64}) -->/
-
-/** The head commit a comment body says it reports, from its hidden marker. */
-export function reportedHeadSha(body: string | undefined): string | undefined {
-  return headMarkerPattern.exec(body ?? '')?.[1]
-}
-
+/** Which commit the comment reports, for people and tools reading it; the check itself asks GitHub. */
 function withHeadMarker(body: string, headSha: string | undefined): string {
   if (!headSha || !/^[0-9a-f]{7,64}$/.test(headSha)) return body
   return `${body.replace(/\n+$/, '')}\n\n<!-- promptgate:head-sha ${headSha} -->\n`
