@@ -23,8 +23,11 @@ export interface StickyCommentOptions {
    * push must not overwrite the result of the newer one.
    */
   headSha?: string
-  /** Shorter bodies to try, in order, when GitHub refuses a body with 422 (too long or invalid). */
-  fallbacks?: string[]
+  /**
+   * Shorter bodies to try, in order, when GitHub refuses a body with 422 (too long or invalid);
+   * made only when one is needed.
+   */
+  fallbacks?: () => string[]
   /** Who the token writes as; learned once and shared by the writes of one run. */
   identity?: IdentityCache
 }
@@ -118,12 +121,15 @@ function forbiddenMessage(error: unknown, pr: PullRequestRef): string | undefine
 }
 
 /** Tries each body in turn while GitHub answers 422 (too long, or otherwise invalid). */
-async function withFallbacks<T>(bodies: string[], write: (body: string) => Promise<T>): Promise<T> {
+async function withFallbacks<T>(
+  bodies: (index: number) => string | undefined,
+  write: (body: string) => Promise<T>
+): Promise<T> {
   for (let index = 0; ; index++) {
     try {
-      return await write(bodies[index]!)
+      return await write(bodies(index)!)
     } catch (error) {
-      if (httpStatus(error) !== 422 || index + 1 >= bodies.length) throw error
+      if (httpStatus(error) !== 422 || bodies(index + 1) === undefined) throw error
     }
   }
 }
@@ -145,9 +151,13 @@ export async function upsertStickyComment(
   options: StickyCommentOptions = {}
 ): Promise<StickyCommentResult> {
   const target = { owner: pr.owner, repo: pr.repo }
-  const bodies = [body, ...(options.fallbacks ?? [])].map(text =>
-    withHeadMarker(withMarker(text, marker), options.headSha)
-  )
+  const finish = (text: string) => withHeadMarker(withMarker(text, marker), options.headSha)
+  let fallbacks: string[] | undefined
+  const bodies = (index: number): string | undefined => {
+    if (index === 0) return finish(body)
+    fallbacks ??= (options.fallbacks?.() ?? []).map(finish)
+    return fallbacks[index - 1]
+  }
   const cache = options.identity ?? {}
 
   const listOurs = async (identity: CommentIdentity) =>

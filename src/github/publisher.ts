@@ -42,13 +42,13 @@ export class Publisher {
    */
   async comment(
     body: string,
-    options: { createIfMissing?: boolean; fallbacks?: string[]; headSha?: string } = {}
+    options: { createIfMissing?: boolean; fallbacks?: () => string[]; headSha?: string } = {}
   ): Promise<void> {
     if (!this.commentsAllowed || !this.pr) return
     try {
       const result = await upsertStickyComment(this.octokit, this.pr, this.redact(body), COMMENT_MARKER, {
         ...options,
-        fallbacks: options.fallbacks?.map(text => this.redact(text)),
+        fallbacks: options.fallbacks && (() => options.fallbacks!().map(text => this.redact(text))),
         headSha: options.headSha ?? this.pr.headSha,
         identity: this.identity
       })
@@ -84,7 +84,7 @@ export class Publisher {
     core.setOutput('report-path', reportPath)
     await this.comment(renderComment(input), {
       createIfMissing: options.createComment,
-      fallbacks: shorterComments(input)
+      fallbacks: () => shorterComments(input)
     })
     core.setOutput('comment-url', this.commentUrl ?? '')
     await this.summary(renderJobSummary(input) + commentFailureNote(this.commentFailure))

@@ -121,9 +121,24 @@ describe('upsertStickyComment', () => {
   it('falls back to a shorter body on 422', async () => {
     const github = await fake({ faults: [{ method: 'POST', path: commentsPath, status: 422 }] })
     const octokit = createOctokit('ghs_test', { baseUrl: github.url, retries: 0, throttle: false })
-    const result = await upsertStickyComment(octokit, pullRequest(), 'long', marker, { fallbacks: ['short'] })
+    const result = await upsertStickyComment(octokit, pullRequest(), 'long', marker, {
+      fallbacks: () => ['short']
+    })
     expect(result).toMatchObject({ status: 'created' })
     expect(github.state.comments.map(comment => comment.body)).toEqual([`${marker}\nshort`])
+  })
+
+  it('makes the shorter bodies only when GitHub refused the first', async () => {
+    const github = await fake()
+    const octokit = createOctokit('ghs_test', { baseUrl: github.url, retries: 0, throttle: false })
+    let made = 0
+    const fallbacks = () => {
+      made += 1
+      return ['short']
+    }
+    await upsertStickyComment(octokit, pullRequest(), 'fits', marker, { fallbacks })
+    expect(made).toBe(0)
+    expect(github.state.comments.map(comment => comment.body)).toEqual([`${marker}\nfits`])
   })
 
   it('creates the comment again when the update answers 404 (deleted since the listing)', async () => {
