@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js'
 import type { Deadline } from './deadline.js'
+import { linkedSignal } from './linked-signal.js'
 
 export interface AttemptRecorder {
   /** Pass to the SDK as its `fetch`. */
@@ -62,20 +63,22 @@ export function createAttemptRecorder(options: AttemptOptions): AttemptRecorder 
     // Not AbortSignal.timeout: its timer would outlive every finished attempt by the whole timeout.
     const timer = new AbortController()
     const handle = setTimeout(() => timer.abort(), options.timeoutMs)
+    const linked = linkedSignal([init?.signal ?? undefined, timer.signal])
     try {
-      return await attempt(input, init, timer.signal)
+      return await attempt(input, init, timer.signal, linked.signal)
     } finally {
       clearTimeout(handle)
+      linked.dispose()
     }
   }
 
   async function attempt(
     input: Parameters<typeof fetch>[0],
     init: Parameters<typeof fetch>[1],
-    timeout: AbortSignal
+    timeout: AbortSignal,
+    signal: AbortSignal
   ): Promise<Response> {
     const callerSignal = init?.signal ?? undefined
-    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout
     const timedOut = (): boolean => timeout.aborted && !callerSignal?.aborted
 
     let response: Response

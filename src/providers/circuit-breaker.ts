@@ -1,5 +1,6 @@
 import { ProviderTimeoutError } from './attempts.js'
 import type { Deadline } from './deadline.js'
+import { linkedSignal } from './linked-signal.js'
 import type { Provider } from './types.js'
 
 /** Calls that timed out in a row (each after its own retries) before a provider is given up on. */
@@ -58,10 +59,9 @@ export function withTimeoutGuard(provider: Provider, { breaker, deadline }: Time
   ): Promise<T> {
     if (deadline?.expired) throw deadline.error()
     if (breaker.openError) throw breaker.openError
-    const combined =
-      deadline && signal ? AbortSignal.any([signal, deadline.signal]) : (deadline?.signal ?? signal)
+    const linked = linkedSignal([signal, deadline?.signal])
     try {
-      const result = await call(combined)
+      const result = await call(linked.signal)
       breaker.succeeded()
       return result
     } catch (error) {
@@ -69,6 +69,8 @@ export function withTimeoutGuard(provider: Provider, { breaker, deadline }: Time
       if (error instanceof ProviderTimeoutError) breaker.timedOut(error)
       else breaker.succeeded()
       throw error
+    } finally {
+      linked.dispose()
     }
   }
   const embed = provider.embed?.bind(provider)
