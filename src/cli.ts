@@ -5,6 +5,7 @@ import { errorMessage, isUserError } from './errors.js'
 import { createResultCache } from './eval/cache.js'
 import { planPipeline, runPipeline, type PipelineWarning } from './pipeline.js'
 import { credentialIdentity } from './providers/credential-identity.js'
+import { createDeadline } from './providers/deadline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderDryRun } from './report/dry-run.js'
@@ -26,6 +27,8 @@ Options:
   --models-endpoint URL   GitHub Models API (default: $PROMPTGATE_MODELS_ENDPOINT or https://models.github.ai/inference)
   --models-token TOKEN    GitHub Models token (default: $GITHUB_TOKEN)
   --concurrency N         model calls in flight at once (default: the config's, else 8)
+  --request-timeout S     seconds one model request may take; retried at most twice (default: 60)
+  --deadline M            minutes the whole evaluation may take (default: 60)
   --report FILE           also write the JSON report to FILE
   --cache DIR             reuse model results stored in DIR and store new ones (a re-run makes no call)
   --max-calls N           refuse, before the first call, a plan of more than N model calls, judges
@@ -57,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
       'models-endpoint': { type: 'string' },
       'models-token': { type: 'string' },
       concurrency: { type: 'string' },
+      'request-timeout': { type: 'string' },
+      deadline: { type: 'string' },
       cache: { type: 'string' },
       report: { type: 'string' },
       'max-calls': { type: 'string' },
@@ -77,6 +82,9 @@ export async function main(argv: string[]): Promise<number> {
   if (maxCalls !== undefined && (!Number.isInteger(maxCalls) || maxCalls < 1))
     throw new Error('--max-calls takes a whole number of 1 or more')
   const cap = maxCalls === undefined ? undefined : { limit: maxCalls, source: '--max-calls' }
+
+  const requestTimeoutSeconds = positiveNumber('--request-timeout', values['request-timeout'], 60)
+  const deadlineMinutes = positiveNumber('--deadline', values.deadline, 60)
 
   const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
   const modelsEndpoint = (
@@ -108,7 +116,8 @@ export async function main(argv: string[]): Promise<number> {
         modelsEndpoint,
         env: process.env,
         workdir: values.repo,
-        timeoutMs: 60_000,
+        timeoutMs: Math.round(requestTimeoutSeconds * 1000),
+        deadline: createDeadline(Math.round(deadlineMinutes * 60_000), '--deadline'),
         maxRetries: 6,
         ...providerSettings(config),
         onSecret: secret => secrets.push(secret)
@@ -147,6 +156,13 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${redactSecrets(renderJobSummary(input), secrets)}\n`)
   process.stderr.write(`promptgate: verdict ${final.verdict}\n`)
   return EXIT[final.verdict]
+}
+
+function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} takes a number above 0, not "${raw}"`)
+  return value
 }
 
 main(process.argv.slice(2)).then(

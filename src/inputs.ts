@@ -20,6 +20,10 @@ export interface ActionInputs {
   maxCalls?: number
   /** `evaluate` (default) runs the gate; `publish` writes a fork run's uploaded report (src/github/publish-mode.ts). */
   mode: ActionMode
+  /** Each model request's limit, from `request-timeout` (seconds). */
+  requestTimeoutMs: number
+  /** The whole evaluation's limit, from `deadline` (minutes). */
+  deadlineMs: number
 }
 
 export const actionModes = ['evaluate', 'publish'] as const
@@ -55,6 +59,19 @@ function countInput(name: string): number | undefined {
   return value
 }
 
+/** A number above 0 (fractions allowed), in the input's unit. */
+function positiveNumberInput(name: string, fallback: number, unit: string): number {
+  const raw = core.getInput(name).trim()
+  if (raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UserError(
+      `input "${name}" must be a number of ${unit} above 0, not "${raw}"; fix it in the workflow's "with:" block`
+    )
+  }
+  return value
+}
+
 export function readInputs(): ActionInputs {
   const githubToken = core.getInput('github-token')
   const modelsToken = core.getInput('models-token') || githubToken
@@ -78,7 +95,9 @@ export function readInputs(): ActionInputs {
     cachePath: core.getInput('cache-path').trim(),
     trustedProviders: trustedProvidersInput(),
     maxCalls: countInput('max-calls'),
-    mode: modeInput()
+    mode: modeInput(),
+    requestTimeoutMs: Math.round(1000 * positiveNumberInput('request-timeout', 60, 'seconds')),
+    deadlineMs: Math.round(60_000 * positiveNumberInput('deadline', 60, 'minutes'))
   }
 }
 

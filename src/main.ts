@@ -32,6 +32,7 @@ import {
   type TrustedProvidersOption
 } from './pipeline.js'
 import { credentialIdentity } from './providers/credential-identity.js'
+import { createDeadline, type Deadline } from './providers/deadline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
 import type { ReportContext } from './report/types.js'
@@ -111,6 +112,7 @@ function pipelineOptions(
     core.setSecret(value)
     options.secrets.push(value)
   }
+  let deadline: Deadline | undefined
   return {
     source,
     configPath: inputs.configPath,
@@ -128,7 +130,9 @@ function pipelineOptions(
         modelsEndpoint: inputs.modelsEndpoint,
         env: process.env,
         workdir: process.env.GITHUB_WORKSPACE,
-        timeoutMs: 60_000,
+        timeoutMs: inputs.requestTimeoutMs,
+        // Started when the providers are made, just before the plan: the evaluation's time.
+        deadline: (deadline ??= createDeadline(inputs.deadlineMs, 'the "deadline" input')),
         maxRetries: 6,
         ...providerSettings(config),
         trust,
@@ -161,6 +165,8 @@ interface RunState {
   publisher?: Publisher
   context?: ReportContext
   cache?: RunCache
+  /** The evaluation's results once it finished, so an error after it still reports them. */
+  comparison?: Comparison
 }
 
 /**
@@ -228,6 +234,7 @@ async function evaluatePullRequest(
     })
   )
   showWarnings(outcome.warnings)
+  state.comparison = outcome.comparison
 
   const final = await decideOverrideFor(outcome.comparison.verdict, octokit, pr, inputs.overrideLabel)
   state.context = {
@@ -332,7 +339,7 @@ export async function run(): Promise<void> {
     if (publisher && context) {
       // Reviewers must see that the evaluation failed; a stale verdict must never stand.
       const input = {
-        comparison: emptyComparison(),
+        comparison: state.comparison ?? emptyComparison(),
         context: { ...context, verdict: 'error' as const, error: errorMessage(error) }
       }
       await publisher

@@ -106,6 +106,13 @@ export interface FakeFault {
   afterEffect?: boolean
 }
 
+/** Hold matching requests this long before handling them, e.g. to make two clients' requests overlap. */
+export interface FakeDelay {
+  method?: string
+  path?: string | RegExp
+  ms: number
+}
+
 export interface FakeGitHubOptions {
   owner: string
   repo: string
@@ -126,12 +133,20 @@ export interface FakeGitHubOptions {
   readOnly?: boolean
   /** When set, requests without `token <it>` or `Bearer <it>` answer 401. */
   token?: string
+  /**
+   * Who the token is. Unset: an installation token (the workflow's GITHUB_TOKEN), which writes as
+   * github-actions[bot] and gets 403 from `GET /user`. Set: a user token (a PAT) of this user.
+   */
+  tokenUser?: FakeUser
+  /** The longest comment body accepted; default GitHub's 65,536 characters. */
+  commentBodyLimit?: number
   base?: { ref?: string; sha?: string }
   head?: { ref?: string; sha?: string; /** owner/name of a fork */ repo?: string }
   faults?: FakeFault[]
   /** Workflow-run artifacts, for `mode: publish`. */
   artifacts?: FakeArtifactSeed[]
   workflowRuns?: FakeWorkflowRun[]
+  delays?: FakeDelay[]
 }
 
 /** An artifact of a workflow run: a zip the fake serves from its storage URL after a 302. */
@@ -178,6 +193,8 @@ export interface FakeGitHubState {
   checkRuns: FakeCheckRun[]
   readOnly: boolean
   token?: string
+  tokenUser?: FakeUser
+  commentBodyLimit: number
   base: { ref: string; sha: string }
   head: { ref: string; sha: string; repo: string }
   faults: FakeFault[]
@@ -216,6 +233,8 @@ export const fakeGitHubRoutes = [
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'POST', path: '/repos/{owner}/{repo}/issues/{issue_number}/comments' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
+  { method: 'DELETE', path: '/repos/{owner}/{repo}/issues/comments/{comment_id}' },
+  { method: 'GET', path: '/user' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/labels' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}/events' },
   { method: 'GET', path: '/repos/{owner}/{repo}/collaborators/{username}/permission' },
@@ -316,6 +335,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     checkRuns: [],
     readOnly: options.readOnly ?? false,
     token: options.token,
+    tokenUser: options.tokenUser,
+    commentBodyLimit: options.commentBodyLimit ?? fakeCommentBodyLimit,
     base: { ref: options.base?.ref ?? 'main', sha: options.base?.sha ?? 'b'.repeat(40) },
     head: {
       ref: options.head?.ref ?? 'feature',
@@ -815,14 +836,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const text = (body as { body?: unknown } | null)?.body
     if (typeof text !== 'string')
       return error(422, 'Invalid request.\n\n"body" wasn\'t supplied.', documentation)
-    if (text.length > fakeCommentBodyLimit) {
+    if (text.length > state.commentBodyLimit) {
       return error(422, 'Validation Failed', documentation, {
         errors: [
           {
             resource: 'IssueComment',
             code: 'custom',
             field: 'body',
-            message: `body is too long (maximum is ${fakeCommentBodyLimit} characters)`
+            message: `body is too long (maximum is ${state.commentBodyLimit} characters)`
           }
         ]
       })
@@ -1041,7 +1062,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const comment: FakeComment = {
         id: nextCommentId++,
         body: (body as { body: string }).body,
-        user: actionsBot,
+        user: state.tokenUser ?? actionsBot,
         created_at: now,
         updated_at: now
       }
@@ -1059,6 +1080,40 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       comment.body = (body as { body: string }).body
       comment.updated_at = tick()
       return { status: 200, json: build.comment(comment) }
+    },
+
+    'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}': ({ params }) => {
+      const documentation = `${docs}/issues/comments#delete-an-issue-comment`
+      const index = state.comments.findIndex(candidate => String(candidate.id) === params.comment_id)
+      if (!isThisRepo(params) || index < 0) return notFound(documentation)
+      const refusal = forbiddenWrite(documentation)
+      if (refusal) return refusal
+      state.comments.splice(index, 1)
+      return { status: 204 }
+    },
+
+    'GET /user': () => {
+      const documentation = `${docs}/users/users#get-the-authenticated-user`
+      if (!state.tokenUser) return error(403, 'Resource not accessible by integration', documentation)
+      return {
+        status: 200,
+        json: {
+          ...build.user(state.tokenUser),
+          name: null,
+          company: null,
+          blog: '',
+          location: null,
+          email: null,
+          hireable: null,
+          bio: null,
+          public_repos: 1,
+          public_gists: 0,
+          followers: 0,
+          following: 0,
+          created_at: stamp(0),
+          updated_at: stamp(0)
+        }
+      }
     },
 
     'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': ({ params, query }) => {
@@ -1223,6 +1278,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       candidate => candidate.method === method && candidate.pattern.test(requestUrl.pathname)
     )
     recorded.route = route?.key
+    const delay = (options.delays ?? []).find(candidate => matches(candidate, method, recorded.path))
+    if (delay) await new Promise(resolve => setTimeout(resolve, delay.ms))
 
     const reply = ((): Reply => {
       if (text) {
@@ -1346,13 +1403,15 @@ function isAuthorized(header: string | undefined, token: string): boolean {
   return header === `token ${token}` || header === `Bearer ${token}`
 }
 
-function takeFault(faults: FakeFault[], method: string, path: string): FakeFault | undefined {
-  const index = faults.findIndex(
-    fault =>
-      (fault.method === undefined || fault.method.toUpperCase() === method) &&
-      (fault.path === undefined ||
-        (typeof fault.path === 'string' ? fault.path === path : fault.path.test(path)))
+function matches(rule: { method?: string; path?: string | RegExp }, method: string, path: string): boolean {
+  return (
+    (rule.method === undefined || rule.method.toUpperCase() === method) &&
+    (rule.path === undefined || (typeof rule.path === 'string' ? rule.path === path : rule.path.test(path)))
   )
+}
+
+function takeFault(faults: FakeFault[], method: string, path: string): FakeFault | undefined {
+  const index = faults.findIndex(fault => matches(fault, method, path))
   const fault = faults[index]
   if (!fault) return undefined
   const left = (fault.times ?? 1) - 1

@@ -31,9 +31,13 @@ import {
 import {
   startFakeGitHub,
   type FakeComment,
+  type FakeCommentSeed,
+  type FakeDelay,
+  type FakeFault,
   type FakeGitHub,
   type FakeLabelEvent,
-  type FakeRole
+  type FakeRole,
+  type FakeUser
 } from './fake-github.js'
 import { startFakeOpenAI, type FakeOpenAI, type FakeResponder } from './fake-openai.js'
 import { createTwoCommitRepo, type Tree, type TwoCommitRepo } from './git-repo.js'
@@ -63,6 +67,16 @@ export interface WorldOptions {
    * worlds (two pull requests of one repository). Without it the runner has no cache service.
    */
   actionsCache?: boolean | FakeActionsCache
+  /** Comments already on the pull request. */
+  comments?: FakeCommentSeed[]
+  /** Unset: the token is the workflow's GITHUB_TOKEN; set: a PAT of this user. */
+  tokenUser?: FakeUser
+  /** Responses GitHub gives instead of the real ones (see FakeFault). */
+  faults?: FakeFault[]
+  /** The longest comment body GitHub accepts; default 65,536 characters. */
+  commentBodyLimit?: number
+  /** Requests GitHub holds before answering (see FakeDelay). */
+  delays?: FakeDelay[]
 }
 
 export interface WorldRunOptions {
@@ -113,7 +127,14 @@ export async function startWorld(base: Tree, head: Tree, options: WorldOptions):
     readOnly: options.readOnly ?? false,
     labelEvents: options.labelEvents,
     permissions: options.permissions,
-    token: options.token
+    token: options.token,
+    comments: options.comments,
+    tokenUser: options.tokenUser,
+    faults: options.faults,
+    commentBodyLimit: options.commentBodyLimit,
+    delays: options.delays,
+    head: { sha: repo.headSha },
+    base: { sha: repo.baseSha }
   })
   cleanups.push(() => github.close())
   const model = await startFakeOpenAI({ respond: options.respond })

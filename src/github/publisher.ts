@@ -7,14 +7,18 @@ import { writeReportFile } from '../report/write-report-file.js'
 import { redactDeep, redactSecrets } from '../secrets.js'
 import { uploadReportArtifact } from './artifact.js'
 import { buildAnnotations, CHECK_SUMMARY_MAX_CHARS, checkRunTitle, publishCheckRun } from './check-run.js'
-import { upsertStickyComment } from './comment.js'
+import { apiMessage, httpStatus } from './http-error.js'
+import { upsertStickyComment, type IdentityCache } from './comment.js'
 import type { PullRequestRef } from './event.js'
 import type { Octokit } from './octokit.js'
 
 /** Everything the action writes: the sticky comment, job summary, JSON report, check run and artifact. */
 export class Publisher {
   commentUrl?: string
+  /** Why the last comment write failed, for the job summary; cleared by a write that succeeded. */
+  commentFailure?: string
   private commentsAllowed: boolean
+  private readonly identity: IdentityCache = {}
 
   constructor(
     private readonly inputs: ActionInputs,
@@ -30,23 +34,43 @@ export class Publisher {
     return redactSecrets(text, this.secrets)
   }
 
-  /** Writes the sticky comment; a read-only token (fork PRs) is a warning, not a failure. */
-  async comment(body: string, options: { createIfMissing?: boolean } = {}): Promise<void> {
+  /**
+   * Writes the sticky comment. Never throws: a read-only token (fork PRs) is a warning, a pull
+   * request whose head moved on is a notice, and any other failure (5xx after retries) is a warning
+   * that the job summary repeats; the verdict still decides the step.
+   */
+  async comment(
+    body: string,
+    options: { createIfMissing?: boolean; fallbacks?: () => string[]; headSha?: string } = {}
+  ): Promise<void> {
     if (!this.commentsAllowed || !this.pr) return
-    const result = await upsertStickyComment(
-      this.octokit,
-      this.pr,
-      this.redact(body),
-      COMMENT_MARKER,
-      options
-    )
-    if (result.status === 'forbidden') {
-      core.warning(
-        `promptgate could not write the pull-request comment (${result.message}). On pull requests from forks the token is read-only; the report is in the job summary.`
+    try {
+      const result = await upsertStickyComment(this.octokit, this.pr, this.redact(body), COMMENT_MARKER, {
+        ...options,
+        fallbacks: options.fallbacks && (() => options.fallbacks!().map(text => this.redact(text))),
+        headSha: options.headSha ?? this.pr.headSha,
+        identity: this.identity
+      })
+      this.commentFailure = undefined
+      if (result.status === 'forbidden') {
+        core.warning(
+          `promptgate could not write the pull-request comment (${result.message}). On pull requests from forks the token is read-only; the report is in the job summary.`
+        )
+        this.commentsAllowed = false
+      } else if (result.status === 'stale') {
+        core.notice(`promptgate did not update the pull-request comment: ${result.message}.`)
+        this.commentsAllowed = false
+      } else if (result.status !== 'absent') {
+        this.commentUrl = result.url
+      }
+    } catch (error) {
+      const status = httpStatus(error)
+      this.commentFailure = this.redact(
+        status === undefined ? errorMessage(error) : `GitHub answered ${status}: ${apiMessage(error)}`
       )
-      this.commentsAllowed = false
-    } else if (result.status !== 'absent') {
-      this.commentUrl = result.url
+      core.warning(
+        `promptgate could not write the pull-request comment: ${this.commentFailure}. The verdict and the full report are in the job summary and the JSON report.`
+      )
     }
   }
 
@@ -58,9 +82,12 @@ export class Publisher {
     input = redactDeep(input, this.secrets)
     const reportPath = await this.report(input)
     core.setOutput('report-path', reportPath)
-    await this.summary(renderJobSummary(input))
-    await this.comment(renderComment(input), { createIfMissing: options.createComment })
+    await this.comment(renderComment(input), {
+      createIfMissing: options.createComment,
+      fallbacks: () => shorterComments(input)
+    })
     core.setOutput('comment-url', this.commentUrl ?? '')
+    await this.summary(renderJobSummary(input) + commentFailureNote(this.commentFailure))
     await this.checkRun(input, options.changedLines ?? new Map())
     await this.artifact(reportPath)
   }
@@ -117,4 +144,22 @@ export class Publisher {
       core.warning(result.message)
     }
   }
+}
+
+/** Bodies for a comment GitHub refused with 422: the report in a tenth of the space, then the verdict alone. */
+function shorterComments(input: ReportInput): string[] {
+  const { verdict, runUrl, headSha } = input.context
+  const where = runUrl ? ` in [the job summary of this run](${runUrl})` : ' in the job summary of this run'
+  const commit = headSha ? ` for ${headSha.slice(0, 7)}` : ''
+  return [
+    renderComment(input, { maxChars: SHORT_COMMENT_MAX_CHARS }),
+    `${COMMENT_MARKER}\n\n**promptgate: ${verdict}**${commit}. GitHub refused the full comment; the report is${where}.\n`
+  ]
+}
+
+const SHORT_COMMENT_MAX_CHARS = 6_000
+
+function commentFailureNote(failure: string | undefined): string {
+  if (!failure) return ''
+  return `\n\n> [!WARNING]\n> promptgate could not write the pull-request comment: ${failure.replace(/\s+/g, ' ')}\n`
 }

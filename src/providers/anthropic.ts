@@ -5,7 +5,8 @@ import Anthropic, {
   APIUserAbortError
 } from '@anthropic-ai/sdk'
 import type { ProviderRef } from '../prompts/types.js'
-import { createAttemptRecorder } from './attempts.js'
+import { createAttemptRecorder, SDK_TIMEOUT_SLACK_MS } from './attempts.js'
+import type { Deadline } from './deadline.js'
 import { describeProviderError, type SdkErrorClasses } from './describe-error.js'
 import { toMessageCreateParams } from './messages-request.js'
 import type { Completion, CompletionRequest, Provider, TokenUsage } from './types.js'
@@ -28,6 +29,8 @@ export interface AnthropicOptions {
   maxRetries: number
   /** Appended to 401 and 403 error messages. */
   authHint?: string
+  /** The run's deadline: a rate limit asking to wait past it ends the run at once. */
+  deadline?: Deadline
 }
 
 /** `anthropic:<model>` through Anthropic's Messages API and its official SDK. */
@@ -35,19 +38,22 @@ export function createAnthropicProvider(ref: ProviderRef, options: AnthropicOpti
   const client = new Anthropic({
     baseURL: options.baseURL,
     apiKey: options.apiKey,
-    timeout: options.timeoutMs,
+    // The attempt recorder times each attempt; the SDK's own timer is only the backstop.
+    timeout: options.timeoutMs + SDK_TIMEOUT_SLACK_MS,
     maxRetries: options.maxRetries,
     // No spans: the action registers no tracer, and the SDK would otherwise read OTEL settings from env.
     openTelemetry: false
   })
 
   async function complete(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
-    const attempts = createAttemptRecorder()
+    const attempts = createAttemptRecorder({ timeoutMs: options.timeoutMs, deadline: options.deadline })
     const body = toMessageCreateParams(options.model, request)
     let message: Anthropic.Message
     try {
       message = await client.withOptions({ fetch: attempts.fetch }).messages.create(body, { signal })
     } catch (error) {
+      const recorded = attempts.failure(ref.id)
+      if (recorded) throw recorded
       throw describeProviderError(
         error,
         {

@@ -26,6 +26,7 @@ export function createGitHubModelsProvider(
     model,
     timeoutMs: environment.timeoutMs,
     maxRetries: environment.maxRetries,
-    authHint: PERMISSION_HINT
+    authHint: PERMISSION_HINT,
+    deadline: environment.deadline
   })
 }

@@ -7,6 +7,7 @@ import { createCommandProvider } from './command.js'
 import { checkedPrice, withCost } from './cost.js'
 import { createGitHubModelsProvider } from './github-models.js'
 import { createOpenAICompatibleProvider } from './openai-compatible.js'
+import { createCircuitBreaker, withTimeoutGuard, type CircuitBreaker } from './circuit-breaker.js'
 import { builtInPrice, type ModelPrice } from './prices.js'
 import { perMinuteLimiter, withRateLimit, type RateLimiter } from './rate-limit.js'
 import { requireTrustedProvider } from './trust.js'
@@ -27,6 +28,7 @@ type Kind = (typeof KINDS)[number]
 export function createProviderRegistry(environment: ProviderEnvironment): ProviderRegistry {
   const providers = new Map<string, Provider>()
   const limiters = new Map<string, RateLimiter>()
+  const breakers = new Map<string, CircuitBreaker>()
 
   function limiterFor(id: string): RateLimiter | undefined {
     const perMinute = environment.requestsPerMinute?.[id]
@@ -49,7 +51,11 @@ export function createProviderRegistry(environment: ProviderEnvironment): Provid
     )
     const limiter = limiterFor(ref.id)
     if (limiter) provider = withRateLimit(provider, limiter)
-    return provider
+    // Outermost: a spent deadline or a tripped breaker fails the call without waiting for the limit.
+    return withTimeoutGuard(provider, {
+      breaker: breakerFor(breakers, ref, environment.breakerThreshold),
+      deadline: environment.deadline
+    })
   }
 
   return {
@@ -71,6 +77,21 @@ export function createProviderRegistry(environment: ProviderEnvironment): Provid
       return provider
     }
   }
+}
+
+/** One breaker per server: refs that differ only in their key still hit the same one. */
+function breakerFor(
+  breakers: Map<string, CircuitBreaker>,
+  ref: ProviderRef,
+  threshold?: number
+): CircuitBreaker {
+  const server = JSON.stringify([ref.id, ref.baseUrl ?? null])
+  let breaker = breakers.get(server)
+  if (!breaker) {
+    breaker = createCircuitBreaker(ref.id, threshold)
+    breakers.set(server, breaker)
+  }
+  return breaker
 }
 
 /** Splits `<kind>:<model>` at the first colon; the model may contain colons (`llama3:8b`) and slashes. */
@@ -133,7 +154,8 @@ function createOpenAIProvider(ref: ProviderRef, model: string, environment: Prov
     model,
     timeoutMs: environment.timeoutMs,
     maxRetries: environment.maxRetries,
-    authHint: `Check the API key in ${key.variable}.`
+    authHint: `Check the API key in ${key.variable}.`,
+    deadline: environment.deadline
   })
 }
 
@@ -148,6 +170,7 @@ function createAnthropicFromRef(ref: ProviderRef, model: string, environment: Pr
     model,
     timeoutMs: environment.timeoutMs,
     maxRetries: environment.maxRetries,
-    authHint: `Check the API key in ${key.variable}.`
+    authHint: `Check the API key in ${key.variable}.`,
+    deadline: environment.deadline
   })
 }

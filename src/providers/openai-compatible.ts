@@ -1,7 +1,8 @@
 import OpenAI from 'openai'
 import type { CompletionUsage } from 'openai/resources/completions'
 import type { ProviderRef } from '../prompts/types.js'
-import { createAttemptRecorder, type AttemptRecorder } from './attempts.js'
+import { createAttemptRecorder, SDK_TIMEOUT_SLACK_MS, type AttemptRecorder } from './attempts.js'
+import type { Deadline } from './deadline.js'
 import { toChatCompletionParams } from './chat-request.js'
 import { describeProviderError } from './describe-error.js'
 import type { Completion, CompletionRequest, Embeddings, Provider, TokenUsage } from './types.js'
@@ -16,6 +17,8 @@ export interface OpenAICompatibleOptions {
   maxRetries: number
   /** Appended to 401 and 403 error messages, e.g. which token or permission to check. */
   authHint?: string
+  /** The run's deadline: a rate limit asking to wait past it ends the run at once. */
+  deadline?: Deadline
 }
 
 /** A Provider for any server that speaks OpenAI's chat-completions API. */
@@ -23,7 +26,8 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
   const client = new OpenAI({
     baseURL: options.baseURL,
     apiKey: options.apiKey,
-    timeout: options.timeoutMs,
+    // The attempt recorder times each attempt; the SDK's own timer is only the backstop.
+    timeout: options.timeoutMs + SDK_TIMEOUT_SLACK_MS,
     maxRetries: options.maxRetries,
     // Not read from the runner's environment: they would be sent to every OpenAI-compatible server.
     organization: null,
@@ -31,6 +35,8 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
   })
 
   async function describeFailure(error: unknown, attempts: AttemptRecorder): Promise<Error> {
+    const recorded = attempts.failure(ref.id)
+    if (recorded) return recorded
     return describeProviderError(error, {
       providerId: ref.id,
       baseURL: options.baseURL,
@@ -44,7 +50,7 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
   }
 
   async function complete(request: CompletionRequest, signal?: AbortSignal): Promise<Completion> {
-    const attempts = createAttemptRecorder()
+    const attempts = createAttemptRecorder({ timeoutMs: options.timeoutMs, deadline: options.deadline })
     const body = toChatCompletionParams(options.model, request)
     let completion: OpenAI.ChatCompletion
     try {
@@ -63,7 +69,7 @@ export function createOpenAICompatibleProvider(ref: ProviderRef, options: OpenAI
 
   async function embed(texts: string[], signal?: AbortSignal): Promise<Embeddings> {
     if (texts.length === 0) return { vectors: [] }
-    const attempts = createAttemptRecorder()
+    const attempts = createAttemptRecorder({ timeoutMs: options.timeoutMs, deadline: options.deadline })
     let response: OpenAI.CreateEmbeddingResponse
     try {
       response = await client

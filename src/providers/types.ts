@@ -1,3 +1,4 @@
+import type { Deadline } from './deadline.js'
 import type { ChatMessage, ModelParameters, ProviderRef, ResponseFormat } from '../prompts/types.js'
 import type { ProviderTrust } from './trust.js'
 
@@ -47,8 +48,12 @@ export interface ProviderEnvironment {
   /** Base URL of the GitHub Models inference API. */
   modelsEndpoint: string
   env: Record<string, string | undefined>
-  /** Per-request timeout in milliseconds. */
+  /** Per-request timeout in milliseconds; a timed-out request is retried at most twice. */
   timeoutMs: number
+  /** The whole evaluation's deadline; calls fail at once after it. None when absent. */
+  deadline?: Deadline
+  /** Timed-out calls in a row after which a provider is not called again this run (default 3). */
+  breakerThreshold?: number
   /** Retries after the first attempt, for 429, 5xx, timeouts and connection errors. */
   maxRetries: number
   /** Working directory of `command:` providers; default `process.cwd()`. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { pickStickyComment, upsertStickyComment } from '../../../src/github/comment.js'
+import { ownStickyComments, upsertStickyComment } from '../../../src/github/comment.js'
 import { createOctokit } from '../../../src/github/octokit.js'
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../../helpers/fake-github.js'
 import { marker, pullRequest } from './fixtures.js'
@@ -31,7 +31,7 @@ async function fake(state: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub>
  * One run of the action: its own client, as a new process would have. Throttling would space the
  * writes of one client seconds apart; the rate-limit tests of octokit.test.ts cover it.
  */
-function run(github: FakeGitHub, body: string, options?: { createIfMissing?: boolean }) {
+function run(github: FakeGitHub, body: string, options?: { createIfMissing?: boolean; headSha?: string }) {
   const octokit = createOctokit('ghs_test', {
     baseUrl: github.url,
     retries: 1,
@@ -75,7 +75,7 @@ describe('upsertStickyComment', () => {
     expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 5_000_000_000 })
     expect(github.state.comments).toHaveLength(151)
     expect(
-      github.requests.filter(request => request.method === 'GET').map(request => request.query.per_page)
+      github.requests.filter(request => request.path === commentsPath).map(request => request.query.per_page)
     ).toEqual(['100', '100'])
   })
 
@@ -90,19 +90,86 @@ describe('upsertStickyComment', () => {
     expect(github.state.comments[1]?.body).toBe(`> ${marker}\nwhy?`)
   })
 
-  it('rewrites the newest of several marked comments', async () => {
+  it('rewrites the oldest of several marked comments of ours', async () => {
     const github = await fake({
       comments: [
         { id: 1_000_000_030, body: `${marker} a`, created_at: '2025-01-03T00:00:00Z' },
         { id: 1_000_000_010, body: `${marker} b`, created_at: '2025-01-01T00:00:00Z' }
       ]
     })
-    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 1_000_000_030 })
+    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 1_000_000_010 })
   })
 
-  it("takes a person's marked comment when no bot wrote one (a PAT posts as a user)", async () => {
-    const github = await fake({ comments: [{ id: 1_000_000_040, body: `${marker}\nold`, user: human }] })
+  it("takes the token user's marked comment when the token is a PAT", async () => {
+    const github = await fake({
+      tokenUser: human,
+      comments: [{ id: 1_000_000_040, body: `${marker}\nold`, user: human }]
+    })
     expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'updated', id: 1_000_000_040 })
+  })
+
+  it("never adopts another user's marked comment: it makes its own", async () => {
+    const mallory = { login: 'mallory', type: 'User' } as const
+    const github = await fake({ comments: [{ id: 1_000_000_050, body: `${marker}\nforged`, user: mallory }] })
+    expect(await run(github, `${marker}\nnew`)).toMatchObject({ status: 'created' })
+    expect(github.state.comments.map(comment => [comment.user.login, comment.body])).toEqual([
+      ['mallory', `${marker}\nforged`],
+      ['github-actions[bot]', `${marker}\nnew`]
+    ])
+  })
+
+  it('falls back to a shorter body on 422', async () => {
+    const github = await fake({ faults: [{ method: 'POST', path: commentsPath, status: 422 }] })
+    const octokit = createOctokit('ghs_test', { baseUrl: github.url, retries: 0, throttle: false })
+    const result = await upsertStickyComment(octokit, pullRequest(), 'long', marker, {
+      fallbacks: () => ['short']
+    })
+    expect(result).toMatchObject({ status: 'created' })
+    expect(github.state.comments.map(comment => comment.body)).toEqual([`${marker}\nshort`])
+  })
+
+  it('makes the shorter bodies only when GitHub refused the first', async () => {
+    const github = await fake()
+    const octokit = createOctokit('ghs_test', { baseUrl: github.url, retries: 0, throttle: false })
+    let made = 0
+    const fallbacks = () => {
+      made += 1
+      return ['short']
+    }
+    await upsertStickyComment(octokit, pullRequest(), 'fits', marker, { fallbacks })
+    expect(made).toBe(0)
+    expect(github.state.comments.map(comment => comment.body)).toEqual([`${marker}\nfits`])
+  })
+
+  it('creates the comment again when the update answers 404 (deleted since the listing)', async () => {
+    const github = await fake({
+      comments: [{ body: `${marker}\nold` }],
+      faults: [{ method: 'PATCH', status: 404 }]
+    })
+    await run(github, `${marker}\nnew`)
+    // The fake kept the "deleted" comment, so the new one is a duplicate: removed, the oldest updated.
+    expect(writes(github)).toEqual(['PATCH', 'POST', 'DELETE', 'PATCH'])
+    expect(github.state.comments.map(comment => comment.body)).toEqual([`${marker}\nnew`])
+  })
+
+  it('skips the write, and says why, when the head moved past the commit it reports', async () => {
+    const github = await fake({ head: { sha: 'd'.repeat(40) } })
+    const octokit = createOctokit('ghs_test', { baseUrl: github.url, retries: 0, throttle: false })
+    const result = await upsertStickyComment(octokit, pullRequest(), 'old head', marker, {
+      headSha: 'c'.repeat(40)
+    })
+    expect(result).toEqual({
+      status: 'stale',
+      message: expect.stringMatching(/head is now ddddddd, past ccccccc/)
+    })
+    expect(writes(github)).toEqual([])
+  })
+
+  it('deletes the duplicate when another run created one at the same moment, keeping the oldest', async () => {
+    const github = await fake()
+    const [first, second] = await Promise.all([run(github, `${marker}\none`), run(github, `${marker}\ntwo`)])
+    expect([first.status, second.status]).toEqual(expect.arrayContaining(['created']))
+    expect(github.state.comments).toHaveLength(1)
   })
 
   it('leaves a pull request without a comment alone when asked not to create one', async () => {
@@ -186,22 +253,28 @@ describe('upsertStickyComment', () => {
   })
 })
 
-describe('pickStickyComment', () => {
-  const bot = { type: 'Bot' }
-  it('breaks a timestamp tie by the larger id', () => {
+describe('ownStickyComments', () => {
+  const bot = { login: 'github-actions[bot]', type: 'Bot' }
+  const installation = { login: 'github-actions[bot]', source: 'installation' } as const
+  it('orders by creation, a timestamp tie by id', () => {
     const comments = [
       { id: 2, body: marker, created_at: '2025-01-01T00:00:00Z', user: bot },
       { id: 3, body: marker, created_at: '2025-01-01T00:00:00Z', user: bot },
-      { id: 1, body: marker, created_at: '2025-01-01T00:00:00Z', user: bot }
+      { id: 1, body: marker, created_at: '2025-01-02T00:00:00Z', user: bot }
     ]
-    expect(pickStickyComment(comments, marker)?.id).toBe(3)
+    expect(ownStickyComments(comments, marker, installation).map(comment => comment.id)).toEqual([2, 3, 1])
   })
-  it('ignores comments without the marker and deleted users', () => {
+  it('ignores comments without the marker, deleted users and look-alike users', () => {
     const comments = [
       { id: 1, body: 'no marker', created_at: '2025-01-02T00:00:00Z', user: bot },
-      { id: 2, body: marker, created_at: '2025-01-01T00:00:00Z', user: null }
+      { id: 2, body: marker, created_at: '2025-01-01T00:00:00Z', user: null },
+      {
+        id: 3,
+        body: marker,
+        created_at: '2025-01-01T00:00:00Z',
+        user: { login: 'github-actions[bot]', type: 'User' }
+      }
     ]
-    expect(pickStickyComment(comments, marker)?.id).toBe(2)
-    expect(pickStickyComment([comments[0]!], marker)).toBeUndefined()
+    expect(ownStickyComments(comments, marker, installation)).toEqual([])
   })
 })

@@ -217,6 +217,37 @@ describe("the fake GitHub's responses match GitHub's described shapes", () => {
     expectDescribed(route, status, data)
   })
 
+  it('a deleted comment', async () => {
+    const created = await call('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      issue_number: 7,
+      body: 'gone soon'
+    })
+    const route = 'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}'
+    const id = (created.data as { id: number }).id
+    expect((await call(route, { comment_id: id })).status).toBe(204)
+    const { status, data } = await call(route, { comment_id: id })
+    expect(status).toBe(404)
+    expectDescribed(route, status, data)
+  })
+
+  it('the authenticated user, for a user token', async () => {
+    github.state.tokenUser = { login: 'octocat', type: 'User' }
+    try {
+      const { status, data } = await call('GET /user')
+      expect(status).toBe(200)
+      expectDescribed('GET /user', status, data)
+    } finally {
+      github.state.tokenUser = undefined
+    }
+  })
+
+  it('the authenticated user refused to an installation token', async () => {
+    const { status, data } = await call('GET /user')
+    expect(status).toBe(403)
+    expect(data).toMatchObject({ message: 'Resource not accessible by integration' })
+    expectDescribed('GET /user', status, data)
+  })
+
   it('a refused write on a read-only token', async () => {
     github.state.readOnly = true
     try {
@@ -286,7 +317,9 @@ describe('what our code sends is what GitHub describes', () => {
   it('uses only described routes', () => {
     expect(ours.length).toBeGreaterThan(0)
     expect(ours.filter(request => request.route === undefined)).toEqual([])
-    for (const request of ours) expect(request.status).toBeLessThan(300)
+    // An installation token may not read GET /user; that 403 is how we learn it is one.
+    for (const request of ours.filter(request => request.route !== 'GET /user'))
+      expect(request.status).toBeLessThan(300)
   })
 
   it('sends only described query parameters', () => {
