@@ -120,14 +120,17 @@ describe('a comment GitHub refuses with 422', () => {
   }, 30_000)
 })
 
-describe('an error after the evaluation finished', () => {
-  it("keeps the evaluation's report under the error", async () => {
+describe('a lookup that fails after the evaluation finished', () => {
+  it("fails closed and keeps the evaluation's report", async () => {
     const w = await regression({
+      labels: ['promptgate:accept'],
       faults: [{ method: 'GET', path: '/repos/Codertocat/Hello-World/issues/2/labels', status: 403 }]
     })
     const run = await w.run()
     expect(run.exitCode).toBe(1)
-    expect(run.outputs.verdict).toBe('error')
+    // The override label cannot be checked, so it does not count: the regression stands.
+    expect(run.outputs.verdict).toBe('regressed')
+    expect(w.stickyComments()[0]!.body).toMatch(/could not check the label \(GitHub answered 403/)
     expect(run.summary).toMatch(/pass_rate/)
     expect(run.summary).toContain(PROMPT)
     expect(w.stickyComments()[0]!.body).toMatch(/pass_rate/)

@@ -207,6 +207,9 @@ describe('mode: publish, from a fork', () => {
         'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
         'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
         'GET /repos/{owner}/{repo}/pulls',
+        // The comment's author check (whose comment is ours) and its race check (has the head moved on?).
+        'GET /user',
+        'GET /repos/{owner}/{repo}/pulls/{pull_number}',
         'GET /repos/{owner}/{repo}/issues/{issue_number}/labels',
         'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
         'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',

@@ -144,7 +144,7 @@ describe('the override label', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs.verdict).toBe('regressed')
     expect(comment(w)).toContain(
-      'could not check who added it (GitHub answered 403: Resource not accessible by integration'
+      'could not check the label (GitHub answered 403: Resource not accessible by integration'
     )
   })
 })

@@ -72,7 +72,7 @@ export function decideOverride(verdict: Verdict, evidence: OverrideEvidence): Ov
     refused: { label, ...(added ? { actor: added.actor, at: added.at } : {}), reason }
   })
   if (evidence.lookupProblem) {
-    return refuse(`promptgate could not check who added it (${evidence.lookupProblem}), so it does not count`)
+    return refuse(`promptgate could not check the label (${evidence.lookupProblem}), so it does not count`)
   }
   if (!added) return refuse("the pull request's events do not say who added it, so it does not count")
   const role = evidence.role ?? 'no'

@@ -49,7 +49,7 @@ describe('decideOverride', () => {
   it.each<[string, Partial<OverrideEvidence>, RegExp]>([
     ['a triage user', { role: 'triage' }, /who has triage permission/],
     ['an unknown role', { role: undefined }, /who has no permission/],
-    ['a failed lookup', { lookupProblem: 'boom' }, /could not check who added it \(boom\)/],
+    ['a failed lookup', { lookupProblem: 'boom' }, /could not check the label \(boom\)/],
     ['no labeled event', { added: undefined }, /do not say who added it/],
     [
       'a label older than the head',
