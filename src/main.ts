@@ -242,6 +242,7 @@ async function evaluatePullRequest(
     verdict: final.verdict,
     ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
     ...(final.refused ? { overrideRefused: final.refused } : {}),
+    ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
     fullReportHint: 'the job summary of this run'
   }
   const changedLines = inputs.checkName
@@ -294,7 +295,11 @@ async function warmCache(
   )
   showWarnings(outcome.warnings)
   const { verdict } = outcome.comparison
-  state.context = { ...state.context, verdict }
+  state.context = {
+    ...state.context,
+    verdict,
+    ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {})
+  }
   await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
   core.setOutput('verdict', verdict)
   if (verdict === 'error') gate({ verdict }, inputs, outcome.comparison)

@@ -227,7 +227,7 @@ export async function collectPromptsUnderTest(
       loadPromptUnderTest(
         file,
         { ...identity, suite: file.path, reason: changeReason(file) },
-        gitHubModelsFormat(),
+        gitHubModelsFormat(undefined, warning => warnings.push(warning)),
         source,
         debug
       )

@@ -97,7 +97,7 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
   })
 
   it('fails a broken prompt file with one error that names the file and line, and no model call', async () => {
-    const broken = ONE_WORD.replace('modelParameters:', 'modelParamters:')
+    const broken = ONE_WORD.replace("content: 'Review: {{review}}'", 'content: [a, b]')
     const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: broken })
     const run = await w.run()
 
@@ -106,11 +106,47 @@ describe('the action on a pull request that edits a *.prompt.yml file', () => {
     const errors = run.annotations.filter(a => a.level === 'error')
     expect(errors).toHaveLength(1)
     expect(errors[0]?.properties).toContain(`file=${PROMPT}`)
-    expect(errors[0]?.properties).toContain('line=3')
-    expect(errors[0]?.message).toContain('modelParamters')
+    expect(errors[0]?.properties).toContain('line=9')
+    expect(errors[0]?.message).toContain('"messages[1].content" must be text, not a list')
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
     expect(w.model.requests).toHaveLength(0)
-    expect(w.stickyComments()[0]?.body).toContain('modelParamters')
+    expect(w.stickyComments()[0]?.body).toContain('must be text, not a list')
+  })
+
+  it('runs a file with a misspelled key and a placeholder without a value, warning about each in the log and the comment', async () => {
+    const lenient = ONE_WORD.replace('modelParameters:', 'modelParamters:').replace(
+      '  - review: It is a box',
+      '  - reviw: It is a box'
+    )
+    const w = await world({ [PROMPT]: ONE_WORD }, { [PROMPT]: lenient })
+    const run = await w.run()
+
+    const warnings = run.annotations.filter(a => a.level === 'warning')
+    const unknownKey = warnings.find(a =>
+      a.message.includes('"modelParamters" is not a key gh models eval reads')
+    )
+    expect(unknownKey?.message).toContain('did you mean "modelParameters"?')
+    expect(unknownKey?.properties).toContain(`file=${PROMPT}`)
+    expect(unknownKey?.properties).toContain('line=3')
+    const placeholder = warnings.find(a => a.message.includes('testData row 3 gives no value for {{review}}'))
+    expect(placeholder?.properties).toContain('line=15')
+    // The row still runs, with the placeholder sent as written.
+    expect(w.model.requests.some(r => JSON.stringify(r.body).includes('Review: {{review}}'))).toBe(true)
+    const body = w.stickyComments()[0]?.body ?? ''
+    expect(body).toContain('Warnings')
+    expect(body).toContain('modelParamters')
+    expect(body).toContain(`${PROMPT}:15`)
+    expect(run.outputs.verdict).not.toBe('error')
+  })
+
+  it('lists a prompt file with no model and no test data as nothing to evaluate, with no model call', async () => {
+    const draft = 'name: Draft\nmessages:\n  - role: user\n    content: hello\n'
+    const w = await world({ 'README.md': 'x' }, { 'README.md': 'x', 'prompts/draft.prompt.yml': draft })
+    const run = await w.run()
+
+    expect(run.exitCode).toBe(0)
+    expect(w.model.requests).toHaveLength(0)
+    expect(w.stickyComments()[0]?.body ?? run.summary).toContain('nothing to evaluate')
   })
 
   it('still reports and gates with a read-only token (a fork pull request)', async () => {

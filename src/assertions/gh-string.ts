@@ -34,7 +34,10 @@ export const ghString: AssertionHandler = (spec, context) => {
     })
   }
   const vars = context.expected !== undefined ? { ...context.vars, expected: context.expected } : context.vars
-  const value = renderTemplate(String(spec.value), vars, { file: context.source ?? 'the test case' })
+  const value = renderTemplate(String(spec.value), vars, {
+    file: context.source ?? 'the test case',
+    keepMissing: spec.keepMissing === true
+  })
   const check = checks[operator]
   const pass = check.test(context.output.trim(), value)
   return {

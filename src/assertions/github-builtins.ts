@@ -3,16 +3,12 @@ import type { JudgeChoice } from './llm-choice.js'
 /** A built-in LLM judge that a `*.prompt.yml` evaluator names with `uses: github/<name>`. */
 export interface BuiltinJudge {
   name: string
-  /** testData vars the prompt reads besides `{{completion}}`, and what each is for. */
+  /** testData vars the prompt reads besides `{{completion}}` (those `gh models eval` gives it), and what each is for. */
   needs: { variable: string; purpose: string }[]
   systemPrompt: string
   prompt: string
+  /** 1 to 5 stars as 0, 0.25, 0.5, 0.75, 1; a row passes above 0, as in `gh models eval`. */
   choices: JudgeChoice[]
-  /**
-   * Minimum score to pass. Without it an llm-choice passes only on the top choice, which for a
-   * 1-5 rating would fail every "4"; 0.75 lets 4 and 5 pass.
-   */
-  threshold: number
 }
 
 // The judge answers with one digit, so matching the first listed choice is unambiguous.
@@ -36,8 +32,7 @@ function judge(name: string, needs: BuiltinJudge['needs'], role: string, prompt:
     needs,
     systemPrompt: systemPrompt(role),
     prompt: [...prompt, '', REPLY_WITH_DIGIT].join('\n'),
-    choices: ONE_TO_FIVE,
-    threshold: 0.75
+    choices: ONE_TO_FIVE
   }
 }
 
@@ -48,7 +43,7 @@ const EXPECTED_AS_SOURCE = { variable: 'expected', purpose: 'the source text the
 const judges: BuiltinJudge[] = [
   judge(
     'github/similarity',
-    [EXPECTED_AS_REFERENCE],
+    [INPUT_AS_QUESTION, EXPECTED_AS_REFERENCE],
     'a careful grader who compares an answer with a reference',
     [
       'How close in meaning is the RESPONSE to the REFERENCE answer? Judge meaning, not wording: a faithful',
@@ -60,6 +55,10 @@ const judges: BuiltinJudge[] = [
       '2: mostly different; same topic, but the main point is missing or contradicted',
       '1: unrelated, opposite, or empty',
       '',
+      '<question>',
+      '{{input}}',
+      '</question>',
+      '',
       '<reference>',
       '{{expected}}',
       '</reference>',
@@ -69,21 +68,30 @@ const judges: BuiltinJudge[] = [
       '</response>'
     ]
   ),
-  judge('github/coherence', [], 'a careful editor who judges how well a text hangs together', [
-    'How coherent is the RESPONSE? Look at whether its ideas come in a sensible order, whether each part',
-    'follows from what came before, and whether it keeps to one line of thought. Ignore whether it is',
-    'factually right and ignore small grammar slips.',
-    '',
-    '5: a clear, logical whole; every part connects to the next',
-    '4: well organised, with a weak transition or a slightly out-of-place sentence',
-    '3: the main thread is visible but the order or the links between parts often falter',
-    '2: mostly disconnected statements; hard to follow',
-    '1: no discernible structure, self-contradictory, or empty',
-    '',
-    '<response>',
-    '{{completion}}',
-    '</response>'
-  ]),
+  judge(
+    'github/coherence',
+    [INPUT_AS_QUESTION],
+    'a careful editor who judges how well a text hangs together',
+    [
+      'How coherent is the RESPONSE? Look at whether its ideas come in a sensible order, whether each part',
+      'follows from what came before, and whether it keeps to one line of thought. Ignore whether it is',
+      'factually right and ignore small grammar slips.',
+      '',
+      '5: a clear, logical whole; every part connects to the next',
+      '4: well organised, with a weak transition or a slightly out-of-place sentence',
+      '3: the main thread is visible but the order or the links between parts often falter',
+      '2: mostly disconnected statements; hard to follow',
+      '1: no discernible structure, self-contradictory, or empty',
+      '',
+      '<question>',
+      '{{input}}',
+      '</question>',
+      '',
+      '<response>',
+      '{{completion}}',
+      '</response>'
+    ]
+  ),
   judge('github/fluency', [], 'a careful copy editor who judges language quality', [
     'How fluent is the RESPONSE as written language? Look at grammar, spelling, word choice and how',
     'naturally the sentences read. Ignore whether the content is correct or relevant.',

@@ -23,31 +23,69 @@ const ANSWER_PREVIEW_LENGTH = 120
 
 /**
  * An LLM judge with a fixed set of answers (GitHub Models' `llm` evaluator and the `github/*`
- * built-ins). Without a threshold it passes only when the judge picks a top-scoring choice: the
- * format has no pass mark of its own, and "the best answer" is the one reading that holds for both
- * yes/no choices and rating scales. A `threshold` (applied by the registry) relaxes it.
+ * built-ins). By default it reads the answer as `gh models eval` does: the first listed choice that
+ * occurs anywhere in the lowercased answer scores, and the row passes when that score is above 0.
+ * `match: word` is the stricter reading: a choice counts only as a word, and only a top-scoring
+ * choice passes. A `threshold` (applied by the registry) replaces either pass rule.
  */
 export const llmChoice: AssertionHandler = async (spec, context) => {
+  if (typeof spec.unknownBuiltin === 'string') {
+    return {
+      pass: false,
+      score: 0,
+      reason: `"uses: ${spec.unknownBuiltin}" is not a built-in evaluator, so it scores 0 (as in gh models eval); known built-ins: ${knownBuiltins().join(', ')}`
+    }
+  }
   const setup = readJudgeSetup(spec, context.source)
   const vars = judgeVariables(context)
-  if (setup.builtin) requireBuiltinVariables(setup.builtin, vars, spec, context.source)
+  if (setup.builtin && spec.keepMissing !== true) {
+    requireBuiltinVariables(setup.builtin, vars, spec, context.source)
+  }
 
-  const where = { file: context.source ?? 'the test case' }
+  const where = { file: context.source ?? 'the test case', keepMissing: spec.keepMissing === true }
   const messages: ChatMessage[] = []
   if (setup.systemPrompt)
     messages.push({ role: 'system', content: renderTemplate(setup.systemPrompt, vars, where) })
   messages.push({ role: 'user', content: renderTemplate(setup.prompt, vars, where) })
 
-  const answer = await context.judge({ messages, provider: judgeProvider(setup.modelId) })
-  return scoreAnswer(answer, setup.choices)
+  const answer = await context.judge({
+    messages,
+    provider: judgeProvider(setup.modelId),
+    fallback: judgeProvider(typeof spec.defaultModelId === 'string' ? spec.defaultModelId : undefined)
+  })
+  return spec.match === 'word'
+    ? scoreAnswer(answer, setup.choices)
+    : scoreAnswerAsGitHubModels(answer, setup.choices)
 }
 
-/** The case's vars, plus `{{expected}}` when the case has one and `{{completion}}`, the output judged. */
+/** `gh models eval`'s reading: the first listed choice contained in the lowercased answer; passes above 0. */
+export function scoreAnswerAsGitHubModels(answer: string, choices: JudgeChoice[]): AssertionOutcome {
+  const lowered = answer.trim().toLowerCase()
+  const chosen = choices.find(choice => lowered.includes(choice.choice.toLowerCase()))
+  if (!chosen) {
+    const listed = choices.map(choice => choice.choice).join(', ')
+    return {
+      pass: false,
+      score: 0,
+      reason: `the judge's answer matched none of the choices (${listed}): "${preview(answer)}"`
+    }
+  }
+  return {
+    pass: chosen.score > 0,
+    score: chosen.score,
+    reason: `the judge chose "${chosen.choice}" (score ${chosen.score})`
+  }
+}
+
+/**
+ * The case's vars, plus `{{expected}}` when the case has one and `{{completion}}`, the output judged,
+ * trimmed as `gh models eval` gives it.
+ */
 export function judgeVariables(context: AssertionContext): Record<string, unknown> {
   return {
     ...context.vars,
     ...(context.expected !== undefined ? { expected: context.expected } : {}),
-    completion: context.output
+    completion: context.output.trim()
   }
 }
 
@@ -122,6 +160,11 @@ function readJudgeSetup(spec: AssertionSpec, source: string | undefined): JudgeS
   const systemPrompt = spec.systemPrompt ?? builtin?.systemPrompt
   if (systemPrompt !== undefined && typeof systemPrompt !== 'string')
     throw fail('"systemPrompt" must be text')
+  if (spec.match !== undefined && spec.match !== 'word' && spec.match !== 'contains') {
+    throw fail(
+      '"match" must be "contains" (the default, as gh models eval) or "word" (a whole word; only the top score passes)'
+    )
+  }
   const modelId = spec.modelId
   if (modelId !== undefined && (typeof modelId !== 'string' || modelId === '')) {
     throw fail('"modelId" must be a model id such as "openai/gpt-4o-mini"')

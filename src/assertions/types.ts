@@ -34,7 +34,12 @@ export interface AssertionResult extends AssertionOutcome {
 }
 
 /** Asks a model for a judgement; goes through the run's shared scheduler, cache and retries. */
-export type Judge = (request: { messages: ChatMessage[]; provider?: ProviderRef }) => Promise<string>
+export type Judge = (request: {
+  messages: ChatMessage[]
+  provider?: ProviderRef
+  /** The judge when neither the assertion nor the config names one (else the prompt's own model). */
+  fallback?: ProviderRef
+}) => Promise<string>
 
 /**
  * One embedding vector per text, in order; through the run's shared scheduler and cache. Rejects with a

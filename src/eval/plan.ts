@@ -97,7 +97,8 @@ function renderWithContext(version: PromptVersion, testCase: TestCase, side: Sid
     return renderMessages(version.messages, testCase.vars, {
       file: version.path,
       what,
-      line: inSameFile ? testCase.source?.line : undefined
+      line: inSameFile ? testCase.source?.line : undefined,
+      keepMissing: version.keepMissingPlaceholders === true
     })
   } catch (error) {
     if (side === 'base' && isUserError(error)) {

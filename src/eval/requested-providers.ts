@@ -1,4 +1,5 @@
 import { providersNamedBy } from '../assertions/index.js'
+import { judgeProvider } from '../assertions/llm-choice.js'
 import type { ProviderRef } from '../prompts/types.js'
 import type { PromptUnderTest } from './types.js'
 
@@ -16,7 +17,12 @@ export function requestedProviders(prompts: PromptUnderTest[]): ProviderRef[] {
     if (prompt.grader) requested.push(prompt.grader)
     for (const testCase of prompt.cases) {
       const where = testCase.source ?? { file: prompt.path }
-      for (const spec of testCase.assert) requested.push(...providersNamedBy(spec, where))
+      for (const spec of testCase.assert) {
+        requested.push(...providersNamedBy(spec, where))
+        if (!prompt.grader && typeof spec.defaultModelId === 'string' && spec.modelId === undefined) {
+          requested.push({ ...judgeProvider(spec.defaultModelId)!, origin: where })
+        }
+      }
     }
   }
   return requested

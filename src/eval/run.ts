@@ -98,7 +98,8 @@ async function evaluateCase(planned: PlannedCall, context: RunContext): Promise<
   const call = { ...(await context.calls.call(planned.hash, planned.provider, planned.request)) }
   if (call.error !== undefined) return summarize(call, [])
 
-  const graderFallback = prompt.grader ?? context.defaultGrader ?? planned.provider
+  const grader = prompt.grader ?? context.defaultGrader
+  const graderFallback = grader ?? planned.provider
   const source = testCase.source?.file ?? planned.path
   // Checking can take milliseconds of CPU (edit distances, schemas); requests waiting for a slot go first.
   await context.lane.turn()
@@ -109,7 +110,7 @@ async function evaluateCase(planned: PlannedCall, context: RunContext): Promise<
       expected: testCase.expected,
       latencyMs: call.latencyMs,
       cost: call.cost,
-      judge: createJudge(context.calls, graderFallback, planned.repeat),
+      judge: createJudge(context.calls, { grader, model: planned.provider }, planned.repeat),
       embed: createEmbed(context.calls, graderFallback, source),
       source
     })
@@ -124,9 +125,13 @@ async function evaluateCase(planned: PlannedCall, context: RunContext): Promise<
  * Judge calls share the run's scheduler, deduplication and cache with the evaluated calls. A sample's
  * judge call carries its repeat index, so repeats measure the judge's variance too.
  */
-function createJudge(calls: CallMaker, fallback: ProviderRef, repeat: number): Judge {
-  return async ({ messages, provider }) => {
-    const ref = provider ?? fallback
+function createJudge(
+  calls: CallMaker,
+  defaults: { grader: ProviderRef | undefined; model: ProviderRef },
+  repeat: number
+): Judge {
+  return async ({ messages, provider, fallback }) => {
+    const ref = provider ?? defaults.grader ?? fallback ?? defaults.model
     const request: CompletionRequest = { messages, parameters: {} }
     const result = await calls.call(hashCall(ref, request, repeat), ref, request)
     if (result.error !== undefined) throw new Error(`the judge ${ref.id} failed: ${result.error}`)

@@ -59,7 +59,7 @@ export const githubModelsPromptSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'GitHub Models prompt file (*.prompt.yml)',
   type: 'object',
-  required: ['model', 'messages'],
+  required: ['messages'],
   additionalProperties: false,
   properties: {
     name: { type: 'string', description: 'a display name' },

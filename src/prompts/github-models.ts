@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv'
-import { builtinJudge, knownBuiltins, missingBuiltinVariable } from '../assertions/github-builtins.js'
+import { builtinJudge, knownBuiltins } from '../assertions/github-builtins.js'
 import { GH_STRING_OPERATORS, type GhStringOperator } from '../assertions/gh-string.js'
 import type { AssertionSpec } from '../assertions/types.js'
 import type { TestCase } from '../datasets/types.js'
@@ -7,13 +7,18 @@ import { UserError } from '../errors.js'
 import { didYouMean } from './did-you-mean.js'
 import { githubModelsPromptSchema } from './github-models.schema.js'
 import { explainSchemaErrors, formatPath } from './schema-errors.js'
-import { renderTemplate, type TemplateSource } from './template.js'
+import type { PipelineWarning } from '../suites/types.js'
+import { missingVariables } from './template.js'
 import type { ChatMessage, ModelParameters, PromptVersion, ResponseFormat } from './types.js'
 import { YamlSource, type PathSegment } from './yaml-source.js'
 
 /** A GitHub Models prompt file (`*.prompt.yml`): one prompt version plus its golden set and evaluators. */
 export interface GitHubModelsPrompt {
-  version: PromptVersion
+  /** Absent when the file has no model and no test data: nothing to evaluate (`nothing` says so). */
+  version?: PromptVersion
+  nothing?: string
+  /** What the file does that `gh models eval` accepts but is probably a mistake. */
+  warnings: PipelineWarning[]
   testData: Record<string, unknown>[]
   evaluators: AssertionSpec[]
   /** The line of each testData row, for error messages. */
@@ -38,7 +43,7 @@ interface RawEvaluator {
 interface RawPromptFile {
   name?: string
   description?: string
-  model: string
+  model?: string
   modelParameters?: ModelParameters
   responseFormat?: ResponseFormat
   jsonSchema?: Record<string, unknown> | string
@@ -47,7 +52,33 @@ interface RawPromptFile {
   evaluators?: RawEvaluator[]
 }
 
+// In the order `gh models eval` picks the one kind that counts when an evaluator names several.
 const EVALUATOR_KINDS = ['string', 'llm', 'uses'] as const
+/** The model that `gh models eval` judges built-ins with; a config's `grader` replaces it. */
+export const BUILTIN_JUDGE_MODEL = 'openai/gpt-4o'
+// The order in which `gh models eval` picks the one operator of a `string` evaluator that counts.
+const STRING_OPERATOR_PRECEDENCE = ['equals', 'contains', 'startsWith', 'endsWith'] as const
+
+/** The keys `gh models eval` reads; a nested object lists the keys of a map, a one-item array those of its items. */
+type KeyTree = { [key: string]: KeyTree | [KeyTree] | null }
+const KNOWN_KEYS: KeyTree = {
+  name: null,
+  description: null,
+  model: null,
+  modelParameters: { maxTokens: null, temperature: null, topP: null },
+  responseFormat: null,
+  jsonSchema: null,
+  messages: [{ role: null, content: null }],
+  testData: null,
+  evaluators: [
+    {
+      name: null,
+      string: { equals: null, contains: null, startsWith: null, endsWith: null },
+      llm: { modelId: null, prompt: null, systemPrompt: null, choices: [{ choice: null, score: null }] },
+      uses: null
+    }
+  ]
+}
 
 let validator: ValidateFunction | undefined
 
@@ -64,50 +95,75 @@ function validate(data: unknown): ValidateFunction {
  * line and column of the offending key or value.
  */
 export function parseGitHubModelsPrompt(text: string, file: string, ref: string): GitHubModelsPrompt {
-  const source = YamlSource.parse(text, file)
+  const source = YamlSource.parse(text, file, { duplicateKeys: 'allow' })
   const data = source.toJS()
   if (data === null || data === undefined) {
     throw new UserError('the file is empty; a prompt file needs at least "model" and "messages"', { file })
   }
-  lowerCaseRoles(data)
+  const warnings: PipelineWarning[] = source.duplicateKeys().map(({ key, line }) => ({
+    message: `the key "${key}" appears twice in the same map; the later value is used, so keep one`,
+    file,
+    line
+  }))
+  dropUnknownKeys(data, KNOWN_KEYS, [], source, warnings)
+  normalizeMessages(data)
   const check = validate(data)
   if (check.errors?.length) throw explainSchemaErrors(check.errors, source)
 
   const raw = data as RawPromptFile
   const evaluators = (raw.evaluators ?? []).map((evaluator, index) =>
-    toAssertionSpec(evaluator, index, source)
+    toAssertionSpec(evaluator, index, source, warnings)
   )
   requireUniqueNames(raw.evaluators ?? [], source)
+  const testData = raw.testData ?? []
+  const testDataLines = testData.map((_row, index) => source.lineOf(source.nodeAt(['testData', index])))
+
+  if (raw.model === undefined) {
+    if (testData.length === 0) {
+      return { nothing: 'no "model" and no "testData"', warnings, testData, evaluators, testDataLines }
+    }
+    throw source.errorAt(
+      'the file has "testData" but no "model", so nothing can answer it; add "model", e.g. model: openai/gpt-4o-mini ' +
+        '(or list the file in a suite of .github/promptgate.yml whose "provider" answers it)',
+      source.nodeAt(['testData'])
+    )
+  }
 
   const version: PromptVersion = {
     path: file,
     ref,
     ...(raw.name !== undefined ? { name: raw.name } : {}),
     provider: { id: `github:${raw.model}`, origin: { file, line: source.lineOf(source.nodeAt(['model'])) } },
+    keepMissingPlaceholders: true,
     parameters: modelParameters(raw.modelParameters),
     ...(raw.responseFormat !== undefined ? { responseFormat: raw.responseFormat } : {}),
     ...jsonSchemaOf(raw, source),
     messages: raw.messages.map(message => ({ role: message.role, content: message.content }))
   }
-  const testData = raw.testData ?? []
-  return {
-    version,
-    testData,
-    evaluators,
-    testDataLines: testData.map((_row, index) => source.lineOf(source.nodeAt(['testData', index])))
-  }
+  return { version, warnings, testData, evaluators, testDataLines }
 }
 
 /**
  * One test case per testData row (id = the 1-based row number), with the evaluators as its
- * assertions. Checks that each row gives every var the messages and evaluators use, so a missing
- * var is reported at its row before any model is called.
+ * assertions. A var a row does not give stays as written in the text (as `gh models eval` sends it)
+ * and is reported at its row, so a typo is visible without failing a file gh models eval runs.
  */
-export function toTestCases(prompt: GitHubModelsPrompt, file: string): TestCase[] {
+export function toTestCases(
+  prompt: GitHubModelsPrompt,
+  file: string,
+  warn: (warning: PipelineWarning) => void = () => {}
+): TestCase[] {
   return prompt.testData.map((row, index) => {
     const line = prompt.testDataLines[index]
-    const where: TemplateSource = { file, what: `testData row ${index + 1}`, line }
-    checkRowVariables(prompt, row, where)
+    for (const name of rowMissingVariables(prompt, row)) {
+      warn({
+        message:
+          `testData row ${index + 1} gives no value for {{${name}}}, so it is sent as written, as gh models eval does; ` +
+          `add "${name}" to that row or fix the placeholder`,
+        file,
+        line
+      })
+    }
     return {
       id: String(index + 1),
       vars: row,
@@ -118,50 +174,45 @@ export function toTestCases(prompt: GitHubModelsPrompt, file: string): TestCase[
   })
 }
 
-function checkRowVariables(
-  prompt: GitHubModelsPrompt,
-  row: Record<string, unknown>,
-  where: TemplateSource
-): void {
-  for (const message of prompt.version.messages) renderTemplate(message.content, row, where)
+/** Placeholders of the messages and evaluators that `row` gives no value, each once. */
+function rowMissingVariables(prompt: GitHubModelsPrompt, row: Record<string, unknown>): string[] {
+  const templates = (prompt.version?.messages ?? []).map(message => message.content)
   for (const spec of prompt.evaluators) {
-    if (spec.type === 'gh-string') renderTemplate(String(spec.value), row, where)
-    if (spec.type !== 'llm-choice') continue
-    const builtin = typeof spec.builtin === 'string' ? builtinJudge(spec.builtin) : undefined
-    const missing = builtin && missingBuiltinVariable(builtin, row)
-    if (builtin && missing) {
-      throw new UserError(
-        `evaluator "${String(spec.metric)}" uses ${builtin.name}, which needs "${missing.variable}" ` +
-          `(${missing.purpose}); add "${missing.variable}" to ${where.what} or use another evaluator`,
-        { file: where.file, line: where.line }
-      )
-    }
-    const judgeVars = { ...row, completion: '' }
-    renderTemplate(String(spec.prompt), judgeVars, where)
-    if (typeof spec.systemPrompt === 'string') renderTemplate(spec.systemPrompt, judgeVars, where)
+    if (spec.type === 'gh-string') templates.push(String(spec.value))
+    if (spec.type !== 'llm-choice' || typeof spec.prompt !== 'string') continue
+    templates.push(spec.prompt)
+    if (typeof spec.systemPrompt === 'string') templates.push(spec.systemPrompt)
   }
+  const vars = { ...row, completion: '' }
+  return [...new Set(templates.flatMap(template => missingVariables(template, vars)))]
 }
 
-function toAssertionSpec(evaluator: RawEvaluator, index: number, source: YamlSource): AssertionSpec {
+function toAssertionSpec(
+  evaluator: RawEvaluator,
+  index: number,
+  source: YamlSource,
+  warnings: PipelineWarning[]
+): AssertionSpec {
   const path: PathSegment[] = ['evaluators', index]
   const label = `${formatPath(path)} ("${evaluator.name}")`
-  const kinds = source.inFileOrder(
-    path,
-    EVALUATOR_KINDS.filter(kind => evaluator[kind] !== undefined)
-  )
-  if (kinds.length === 0) {
+  const kinds = EVALUATOR_KINDS.filter(kind => evaluator[kind] !== undefined)
+  const [kind, ...ignored] = kinds
+  if (kind === undefined) {
     throw source.errorAt(`${label} needs one of "string", "llm" or "uses"`, source.nodeAt(path))
   }
-  if (kinds.length > 1) {
-    throw source.errorAt(
-      `${label} has both "${kinds[0]}" and "${kinds[1]}"; keep exactly one of "string", "llm" or "uses"`,
-      source.keyAt(path, kinds[1] ?? '')
-    )
+  for (const other of ignored) {
+    warnings.push({
+      message: `${label} has both "${kind}" and "${other}"; only "${kind}" counts (as in gh models eval), so remove "${other}" or split it into its own evaluator`,
+      file: source.file,
+      line: source.lineOf(source.keyAt(path, other))
+    })
   }
 
   const metric = evaluator.name
-  if (evaluator.string) return stringSpec(evaluator.string, [...path, 'string'], metric, source)
-  if (evaluator.llm) {
+  if (kind === 'string' && evaluator.string) {
+    return stringSpec(evaluator.string, [...path, 'string'], metric, source, warnings)
+  }
+  if (kind === 'llm' && evaluator.llm) {
     const { prompt, choices, systemPrompt, modelId } = evaluator.llm
     return {
       type: 'llm-choice',
@@ -169,47 +220,58 @@ function toAssertionSpec(evaluator: RawEvaluator, index: number, source: YamlSou
       choices: choices.map(({ choice, score }) => ({ choice: String(choice), score })),
       ...(systemPrompt !== undefined ? { systemPrompt } : {}),
       ...(modelId !== undefined ? { modelId } : {}),
+      keepMissing: true,
       metric
     }
   }
-  return builtinSpec(String(evaluator.uses), [...path, 'uses'], metric, source)
+  return builtinSpec(String(evaluator.uses), [...path, 'uses'], metric, source, warnings)
 }
 
 function stringSpec(
   operators: Partial<Record<GhStringOperator, Scalar>>,
   path: PathSegment[],
   metric: string,
-  source: YamlSource
+  source: YamlSource,
+  warnings: PipelineWarning[]
 ): AssertionSpec {
-  const given = source.inFileOrder(
-    path,
-    GH_STRING_OPERATORS.filter(operator => operators[operator] !== undefined)
+  // As gh models eval: an empty value does not count, and the first of equals, contains, startsWith, endsWith wins.
+  const given = STRING_OPERATOR_PRECEDENCE.filter(
+    operator => operators[operator] !== undefined && String(operators[operator]) !== ''
   )
-  const [operator, second] = given
+  const [operator, ...ignored] = given
   if (operator === undefined) {
     throw source.errorAt(
-      `"${formatPath(path)}" needs one of ${GH_STRING_OPERATORS.join(', ')}`,
+      `"${formatPath(path)}" needs one of ${GH_STRING_OPERATORS.join(', ')} with a non-empty value`,
       source.nodeAt(path)
     )
   }
-  if (second !== undefined) {
-    throw source.errorAt(
-      `"${formatPath(path)}" has both "${operator}" and "${second}"; an evaluator checks one thing, so split it into two evaluators`,
-      source.keyAt(path, second)
-    )
+  for (const other of ignored) {
+    warnings.push({
+      message: `"${formatPath(path)}" has both "${operator}" and "${other}"; only "${operator}" counts (as in gh models eval), so split it into two evaluators`,
+      file: source.file,
+      line: source.lineOf(source.keyAt(path, other))
+    })
   }
-  return { type: 'gh-string', operator, value: String(operators[operator]), metric }
+  return { type: 'gh-string', operator, value: String(operators[operator]), keepMissing: true, metric }
 }
 
-function builtinSpec(uses: string, path: PathSegment[], metric: string, source: YamlSource): AssertionSpec {
+function builtinSpec(
+  uses: string,
+  path: PathSegment[],
+  metric: string,
+  source: YamlSource,
+  warnings: PipelineWarning[]
+): AssertionSpec {
   const judge = builtinJudge(uses)
   if (!judge) {
     const suggestion = didYouMean(uses, knownBuiltins())
     const known = suggestion ? `${suggestion} Known built-ins` : '; known built-ins'
-    throw source.errorAt(
-      `"${formatPath(path)}" is "${uses}", which is not a built-in evaluator${known}: ${knownBuiltins().join(', ')}`,
-      source.nodeAt(path)
-    )
+    warnings.push({
+      message: `"${formatPath(path)}" is "${uses}", which is not a built-in evaluator, so it scores 0 and fails every row (as in gh models eval)${known}: ${knownBuiltins().join(', ')}`,
+      file: source.file,
+      line: source.lineOf(source.nodeAt(path))
+    })
+    return { type: 'llm-choice', unknownBuiltin: uses, metric }
   }
   return {
     type: 'llm-choice',
@@ -217,7 +279,8 @@ function builtinSpec(uses: string, path: PathSegment[], metric: string, source: 
     prompt: judge.prompt,
     choices: judge.choices.map(choice => ({ ...choice })),
     systemPrompt: judge.systemPrompt,
-    threshold: judge.threshold,
+    defaultModelId: BUILTIN_JUDGE_MODEL,
+    keepMissing: true,
     metric
   }
 }
@@ -273,21 +336,60 @@ function jsonSchemaOf(raw: RawPromptFile, source: YamlSource): { jsonSchema?: Re
     throw source.errorAt('"jsonSchema" must be a JSON object: {name, schema}', node)
   }
   const object = schema as Record<string, unknown>
-  if (raw.responseFormat === 'json_schema' && (typeof object.name !== 'string' || !isRecord(object.schema))) {
+  // gh models eval checks only that both keys are there.
+  const missing = ['name', 'schema'].find(key => !Object.hasOwn(object, key))
+  if (raw.responseFormat === 'json_schema' && missing) {
     throw source.errorAt(
-      '"jsonSchema" needs "name" (text) and "schema" (a JSON Schema object) for responseFormat json_schema, ' +
-        'e.g. {name: answer, schema: {type: object, properties: {...}}}',
+      `"jsonSchema" needs "${missing}" for responseFormat json_schema: {name, schema}, ` +
+        'e.g. {"name": "answer", "schema": {"type": "object", "properties": {...}}}',
       node
     )
   }
   return { jsonSchema: object }
 }
 
-/** `gh models eval` accepts roles in any case; so do we. */
-function lowerCaseRoles(data: unknown): void {
+/**
+ * As `gh models eval` reads messages: roles in any case, and a missing, empty or null `content` is the
+ * empty string, a number or boolean its text. A list or map stays, for the schema to reject at its line.
+ */
+function normalizeMessages(data: unknown): void {
   if (!isRecord(data) || !Array.isArray(data.messages)) return
   for (const message of data.messages) {
-    if (isRecord(message) && typeof message.role === 'string') message.role = message.role.toLowerCase()
+    if (!isRecord(message)) continue
+    if (typeof message.role === 'string') message.role = message.role.toLowerCase()
+    const content = message.content
+    if (content === undefined || content === null) message.content = ''
+    else if (typeof content === 'number' || typeof content === 'boolean') message.content = String(content)
+  }
+}
+
+/** `gh models eval` ignores keys it does not read; so do we, with a warning at each (and a did-you-mean). */
+function dropUnknownKeys(
+  data: unknown,
+  known: KeyTree,
+  path: PathSegment[],
+  source: YamlSource,
+  warnings: PipelineWarning[]
+): void {
+  if (!isRecord(data)) return
+  for (const key of Object.keys(data)) {
+    if (!Object.hasOwn(known, key)) {
+      const where = path.length > 0 ? ` in "${formatPath(path)}"` : ''
+      warnings.push({
+        message: `"${key}"${where} is not a key gh models eval reads, so it is ignored${didYouMean(key, Object.keys(known))}`,
+        file: source.file,
+        line: source.lineOf(source.keyAt(path, key))
+      })
+      delete data[key]
+      continue
+    }
+    const sub = known[key]
+    const value = data[key]
+    if (Array.isArray(sub) && Array.isArray(value)) {
+      value.forEach((item, index) => dropUnknownKeys(item, sub[0], [...path, key, index], source, warnings))
+    } else if (sub && !Array.isArray(sub)) {
+      dropUnknownKeys(value, sub, [...path, key], source, warnings)
+    }
   }
 }
 

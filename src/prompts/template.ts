@@ -8,6 +8,11 @@ export interface TemplateSource {
   what?: string
   /** The line of whatever supplies the values, when known. */
   line?: number
+  /**
+   * Leave a placeholder without a value in the text, as `gh models eval` sends it (the loader warns
+   * about it), instead of failing.
+   */
+  keepMissing?: boolean
 }
 
 // `{{name}}`, `{{ name }}` and dotted paths such as `{{user.name}}`; anything else is left as text.
@@ -27,10 +32,21 @@ export function renderTemplate(
   vars: Record<string, unknown>,
   where: TemplateSource
 ): string {
-  return template.replace(PLACEHOLDER, (_placeholder, name: string) => {
+  return template.replace(PLACEHOLDER, (placeholder: string, name: string) => {
     const value = lookUp(vars, name)
-    if (value === undefined || value === null) throw missingValue(name, where)
+    if (value === undefined || value === null) {
+      if (where.keepMissing) return placeholder
+      throw missingValue(name, where)
+    }
     return formatValue(value)
+  })
+}
+
+/** The placeholder names in `template` that `vars` gives no value (or null), in order of first use. */
+export function missingVariables(template: string, vars: Record<string, unknown>): string[] {
+  return templateVariables(template).filter(name => {
+    const value = lookUp(vars, name)
+    return value === undefined || value === null
   })
 }
 

@@ -36,6 +36,8 @@ export interface PromptVersion {
   parameters: ModelParameters
   responseFormat?: ResponseFormat
   jsonSchema?: unknown
+  /** A placeholder without a value stays in the text (GitHub Models files) instead of failing. */
+  keepMissingPlaceholders?: boolean
   /** Message templates with `{{var}}` placeholders. */
   messages: ChatMessage[]
 }

@@ -25,9 +25,10 @@ export class YamlSource {
   ) {}
 
   /** Parses one YAML document; syntax errors become UserErrors at their line and column. */
-  static parse(text: string, file: string): YamlSource {
+  static parse(text: string, file: string, options: { duplicateKeys?: 'error' | 'allow' } = {}): YamlSource {
     const lineCounter = new LineCounter()
-    const document = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true })
+    const uniqueKeys = options.duplicateKeys !== 'allow'
+    const document = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys })
     const source = new YamlSource(file, text, document, lineCounter)
     const [first] = document.errors
     if (first) throw source.syntaxError(first)
@@ -79,6 +80,23 @@ export class YamlSource {
   inFileOrder<T extends string>(path: readonly PathSegment[], keys: readonly T[]): T[] {
     const offset = (key: T) => this.keyAt(path, key)?.range?.[0] ?? Number.POSITIVE_INFINITY
     return [...keys].sort((a, b) => offset(a) - offset(b))
+  }
+
+  /** Each key that repeats an earlier key of the same map (the later value wins), with its line. */
+  duplicateKeys(): { key: string; line: number | undefined }[] {
+    const found: { key: string; line: number | undefined }[] = []
+    visit(this.document, {
+      Map: (_key, map) => {
+        const seen = new Set<string>()
+        for (const pair of map.items) {
+          const name = keyName(pair.key)
+          if (name === undefined) continue
+          if (seen.has(name)) found.push({ key: name, line: this.lineOf(pair.key as Node) })
+          seen.add(name)
+        }
+      }
+    })
+    return found
   }
 
   /** The 1-based line where `node` starts. */

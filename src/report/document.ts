@@ -9,6 +9,7 @@ import { planReport, type ReportPlan, type RowPlan } from './plan.js'
 import { renderSectionOpen, renderSectionTail, SECTION_CLOSE } from './section.js'
 import { renderSummaryTable, summaryRowCount } from './summary-table.js'
 import type { ReportInput } from './types.js'
+import { renderWarnings } from './warnings.js'
 
 /** Where a report goes and what it may spend. */
 export interface RenderTarget {
@@ -152,6 +153,7 @@ class ReportRenderer {
     const reserve = foot === undefined ? 0 : this.target.measure(foot) + SEPARATOR.length
     const reserved = new BoundedBlocks({ ...this.target, budget: this.target.budget - reserve })
     if (!this.header(reserved)) return undefined
+    if (!reserved.add(renderWarnings(context.warnings))) return undefined
     if (this.plan.prompts.length > 0) {
       if (!reserved.add(renderWhyEvaluated(this.plan.prompts))) return undefined
       if (!reserved.add(renderRemoved(comparison.prompts))) return undefined

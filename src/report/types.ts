@@ -22,6 +22,8 @@ export interface ReportContext {
    * or just the place ("the job summary of this run"), which becomes "The full report is in ….".
    */
   fullReportHint?: string
+  /** What the run accepted but the author should look at (e.g. an unknown key in a prompt file). */
+  warnings?: { message: string; file?: string; line?: number }[]
   /** A one-sentence error, when the verdict is `error`. */
   error?: string
 }

@@ -173,7 +173,7 @@ export async function collectSuite(suite: SuiteConfig, context: SuiteContext): P
         )
       }
       const format = standalone
-        ? gitHubModelsFormat({ suite: suite.name, cases })
+        ? gitHubModelsFormat({ suite: suite.name, cases }, warning => warnings.push(warning))
         : templateFormat(cases, providers)
       const identity = {
         suite: suite.name,

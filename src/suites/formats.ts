@@ -1,26 +1,37 @@
 import type { ProviderConfig } from '../config/types.js'
 import type { TestCase } from '../datasets/types.js'
+import { UserError } from '../errors.js'
 import { parseGitHubModelsPrompt, toTestCases } from '../prompts/github-models.js'
 import { parsePromptTemplateFile } from '../prompts/template-file.js'
 import type { PromptFormat } from './prompt-under-test.js'
+import type { PipelineWarning } from './types.js'
 
 /**
  * A `*.prompt.yml` file: its own model, test data and evaluators. `extraCases` (a suite's golden
  * set, with the suite's assertions) run after its own rows, their ids prefixed with the suite name
  * so that they cannot collide with the rows' 1-based ids.
  */
-export function gitHubModelsFormat(extra?: { suite: string; cases: TestCase[] }): PromptFormat {
+export function gitHubModelsFormat(
+  extra?: { suite: string; cases: TestCase[] },
+  warn: (warning: PipelineWarning) => void = () => {}
+): PromptFormat {
   return {
     head(text, path, ref) {
       const parsed = parseGitHubModelsPrompt(text, path, ref)
-      const own = toTestCases(parsed, path)
+      for (const warning of parsed.warnings) warn(warning)
+      if (!parsed.version) return { cases: [], nothing: parsed.nothing }
+      const own = toTestCases(parsed, path, warn)
       const added = (extra?.cases ?? []).map(testCase => ({
         ...testCase,
         id: `${extra?.suite}/${testCase.id}`
       }))
       return { version: parsed.version, cases: [...own, ...added] }
     },
-    base: (text, path, ref) => parseGitHubModelsPrompt(text, path, ref).version
+    base(text, path, ref) {
+      const { version } = parseGitHubModelsPrompt(text, path, ref)
+      if (!version) throw new UserError('it has no model, so it cannot run', { file: path })
+      return version
+    }
   }
 }
 

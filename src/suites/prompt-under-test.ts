@@ -7,7 +7,12 @@ import type { PromptVersion } from '../prompts/types.js'
 
 /** How one kind of prompt file becomes prompt versions (and, for the head, the cases to run). */
 export interface PromptFormat {
-  head(text: string, path: string, ref: string): { version: PromptVersion; cases: TestCase[] }
+  /** No version means the file has nothing to evaluate; `nothing` says why. */
+  head(
+    text: string,
+    path: string,
+    ref: string
+  ): { version?: PromptVersion; cases: TestCase[]; nothing?: string }
   base(text: string, path: string, ref: string): PromptVersion
 }
 
@@ -62,6 +67,10 @@ export async function loadPromptUnderTest(
   if (file.status === 'removed') return prompt
 
   const head = format.head(await readRequired(source, file.path), file.path, source.headRef)
+  if (!head.version) {
+    prompt.reason = `${prompt.reason}; nothing to evaluate (${head.nothing ?? 'no test data'})`
+    return prompt
+  }
   prompt.head = head.version
   prompt.cases = head.cases
   if (file.status === 'added') return prompt
@@ -74,7 +83,11 @@ export async function loadPromptUnderTest(
   }
   try {
     const base = format.base(baseText, basePath, source.baseRef)
-    for (const testCase of prompt.cases) renderMessages(base.messages, testCase.vars, { file: basePath })
+    for (const testCase of prompt.cases)
+      renderMessages(base.messages, testCase.vars, {
+        file: basePath,
+        keepMissing: base.keepMissingPlaceholders === true
+      })
     prompt.base = base
   } catch (error) {
     debug(`base version of ${basePath} cannot run on the head's test data: ${errorMessage(error)}`)

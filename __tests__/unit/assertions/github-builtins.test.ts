@@ -11,8 +11,8 @@ import { templateVariables } from '../../../src/prompts/template.js'
 import { contextFor, fakeJudge } from './fake-judge.js'
 
 const NEEDS: Record<string, string[]> = {
-  'github/similarity': ['expected'],
-  'github/coherence': [],
+  'github/similarity': ['input', 'expected'],
+  'github/coherence': ['input'],
   'github/fluency': [],
   'github/relevance': ['input'],
   'github/groundedness': ['input', 'expected']
@@ -80,13 +80,21 @@ describe('github built-in judges', () => {
     expect(user?.content).toContain('<question>\nCapital of France?\n</question>')
     expect(user?.content).toContain('<response>\nParis.\n</response>')
     expect(judge.requests[0]?.provider).toBeUndefined()
+    expect(judge.requests[0]?.fallback).toEqual({ id: 'github:openai/gpt-4o' })
   })
 
-  it('passes at 4 of 5 and fails at 3', async () => {
+  it('passes above 1 star, as gh models eval does', async () => {
     const run = (answer: string) =>
       runAssertion(builtinSpec('github/fluency'), contextFor('Fine prose.', { judge: fakeJudge(answer) }))
     expect(await run('5')).toMatchObject({ pass: true, score: 1 })
-    expect(await run('3')).toMatchObject({ pass: false, score: 0.5 })
+    expect(await run('2')).toMatchObject({ pass: true, score: 0.25 })
+    expect(await run('1')).toMatchObject({ pass: false, score: 0 })
+  })
+
+  it('sends a var the row lacks as the placeholder itself, as gh models eval does', async () => {
+    const judge = fakeJudge('3')
+    await runAssertion(builtinSpec('github/similarity'), contextFor('x', { judge }))
+    expect(judge.requests[0]?.messages[1]?.content).toContain('<reference>\n{{expected}}\n</reference>')
   })
 
   it('takes {{expected}} from the case for similarity', async () => {
@@ -98,9 +106,12 @@ describe('github built-in judges', () => {
     expect(judge.requests[0]?.messages[1]?.content).toContain('<reference>\nA fox leapt.\n</reference>')
   })
 
-  it('says which var is missing instead of calling the judge', async () => {
+  it('in a config assertion, says which var is missing instead of calling the judge', async () => {
     try {
-      await runAssertion(builtinSpec('github/similarity'), contextFor('x'))
+      await runAssertion(
+        { type: 'llm-choice', builtin: 'github/similarity', metric: 'judged' },
+        contextFor('x', { vars: { input: 'q' } })
+      )
       throw new Error('expected an error')
     } catch (error) {
       expect(errorMessage(error)).toBe(
@@ -114,11 +125,13 @@ describe('github built-in judges', () => {
     const judge = fakeJudge('2')
     const result = await runAssertion(
       { type: 'llm-choice', builtin: 'github/coherence' },
-      contextFor('so anyway', { judge })
+      contextFor('so anyway', { judge, vars: { input: 'tell me' } })
     )
-    expect(result).toMatchObject({ score: 0.25, pass: false, metric: 'llm-choice' })
+    expect(result).toMatchObject({ score: 0.25, pass: true, metric: 'llm-choice' })
     expect(judge.requests[0]?.messages[1]?.content).toBe(
-      builtinJudge('github/coherence')!.prompt.replace('{{completion}}', 'so anyway')
+      builtinJudge('github/coherence')!
+        .prompt.replace('{{completion}}', 'so anyway')
+        .replace('{{input}}', 'tell me')
     )
   })
 

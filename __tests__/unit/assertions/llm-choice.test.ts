@@ -88,7 +88,7 @@ describe('llm-choice', () => {
 
   it('fails with score 0 and quotes the answer when no choice matches', async () => {
     const rambling = `I cannot decide.\n\n${'It depends on context. '.repeat(10)}`
-    const outcome = await llmChoice(spec(), contextFor('hi', { judge: fakeJudge(rambling) }))
+    const outcome = await llmChoice(spec({ match: 'word' }), contextFor('hi', { judge: fakeJudge(rambling) }))
     expect(outcome.pass).toBe(false)
     expect(outcome.score).toBe(0)
     expect(outcome.reason).toBe(
@@ -96,6 +96,44 @@ describe('llm-choice', () => {
         .repeat(10)
         .slice(0, 102)}…"`
     )
+  })
+
+  it('reads the answer as gh models eval does: lowercased, the first listed choice it contains, pass above 0', async () => {
+    const scale = [
+      { choice: 'Bad', score: 0 },
+      { choice: 'OK', score: 0.5 },
+      { choice: 'Good', score: 1 }
+    ]
+    const run = (answer: string) =>
+      llmChoice(spec({ choices: scale }), contextFor('hi', { judge: fakeJudge(answer) }))
+    expect(await run('It is ok')).toMatchObject({ pass: true, score: 0.5 })
+    expect(await run('GOOD, not bad')).toMatchObject({ pass: false, score: 0 })
+    expect(await run('Good.')).toMatchObject({ pass: true, score: 1 })
+    expect(await run('This looks good')).toMatchObject({ pass: true, score: 0.5 }) // "ok" in "looks"
+    // A choice inside a word counts too, as in gh models eval ("no" in "cannot").
+    expect(await llmChoice(spec(), contextFor('hi', { judge: fakeJudge('I cannot say') }))).toMatchObject({
+      pass: false,
+      reason: 'the judge chose "No" (score 0)'
+    })
+    expect(await run('unsure')).toMatchObject({ pass: false, score: 0 })
+  })
+
+  it('gives the judge the trimmed output as {{completion}}', async () => {
+    const judge = fakeJudge('Yes')
+    await llmChoice(spec(), contextFor('  \n Dear Sir \n', { judge }))
+    expect(judge.requests[0]?.messages[0]?.content).toBe('Is this polite? Dear Sir')
+  })
+
+  it('rejects a match mode it does not know', async () => {
+    expect(await rejection(llmChoice(spec({ match: 'exact' }), contextFor('hi')))).toContain(
+      '"match" must be "contains"'
+    )
+  })
+
+  it('fails an unknown built-in with score 0 and a reason that names it, without calling a judge', async () => {
+    const outcome = await llmChoice({ type: 'llm-choice', unknownBuiltin: 'acme/tone' }, contextFor('hi'))
+    expect(outcome).toMatchObject({ pass: false, score: 0 })
+    expect(outcome.reason).toContain('"uses: acme/tone" is not a built-in evaluator')
   })
 
   it('reports a missing placeholder value', async () => {

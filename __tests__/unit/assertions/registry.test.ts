@@ -74,7 +74,12 @@ describe('runAssertion', () => {
     })
 
     it('turns a partial score into its complement', async () => {
-      const spec: AssertionSpec = { type: 'not-llm-choice', prompt: '{{completion}}', choices: SCALE }
+      const spec: AssertionSpec = {
+        type: 'not-llm-choice',
+        prompt: '{{completion}}',
+        choices: SCALE,
+        match: 'word'
+      }
       const result = await runAssertion(spec, contextFor('x', { judge: fakeJudge('mid') }))
       expect(result.pass).toBe(true)
       expect(result.score).toBeCloseTo(0.4)
@@ -89,8 +94,13 @@ describe('runAssertion', () => {
       ...(threshold !== undefined ? { threshold } : {})
     })
 
-    it('without one, an llm-choice passes only on the top choice', async () => {
+    it('without one, an llm-choice passes above 0 as in gh models eval, or only on the top choice with match: word', async () => {
       expect(await runAssertion(judged(), contextFor('x', { judge: fakeJudge('mid') }))).toMatchObject({
+        pass: true,
+        score: 0.6
+      })
+      const strict = { ...judged(), match: 'word' }
+      expect(await runAssertion(strict, contextFor('x', { judge: fakeJudge('mid') }))).toMatchObject({
         pass: false,
         score: 0.6
       })

@@ -1,13 +1,23 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { builtinJudge } from '../../../src/assertions/github-builtins.js'
-import { errorMessage, UserError } from '../../../src/errors.js'
+import { UserError } from '../../../src/errors.js'
 import { parseGitHubModelsPrompt, toTestCases } from '../../../src/prompts/github-models.js'
+import type { PipelineWarning } from '../../../src/suites/types.js'
 
 const FILE = 'prompts/a.prompt.yml'
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../../fixtures/prompts/${name}`, import.meta.url), 'utf8')
+}
+
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    return (error as Error).message
+  }
+  return ''
 }
 
 function parseError(text: string): UserError {
@@ -42,6 +52,7 @@ describe('parseGitHubModelsPrompt on good files', () => {
         origin: { file: 'prompts/summarizer.prompt.yml', line: 3 }
       },
       parameters: { temperature: 0.5, maxTokens: 200, topP: 0.9 },
+      keepMissingPlaceholders: true,
       messages: [
         {
           role: 'system',
@@ -81,9 +92,16 @@ describe('parseGitHubModelsPrompt on good files', () => {
         type: 'gh-string',
         operator: 'startsWith',
         value: 'Summary -',
+        keepMissing: true,
         metric: "Output should start with 'Summary -'"
       },
-      { type: 'gh-string', operator: 'contains', value: '{{subject}}', metric: 'Mentions the subject' },
+      {
+        type: 'gh-string',
+        operator: 'contains',
+        value: '{{subject}}',
+        keepMissing: true,
+        metric: 'Mentions the subject'
+      },
       {
         type: 'llm-choice',
         prompt: 'Is this summary of "{{input}}" at most two sentences?\n{{completion}}\nAnswer Yes or No.\n',
@@ -93,6 +111,7 @@ describe('parseGitHubModelsPrompt on good files', () => {
         ],
         systemPrompt: 'You judge summaries.',
         modelId: 'openai/gpt-4o-mini',
+        keepMissing: true,
         metric: 'Is it short?'
       },
       {
@@ -101,7 +120,8 @@ describe('parseGitHubModelsPrompt on good files', () => {
         prompt: similarity.prompt,
         choices: similarity.choices,
         systemPrompt: similarity.systemPrompt,
-        threshold: 0.75,
+        defaultModelId: 'openai/gpt-4o',
+        keepMissing: true,
         metric: 'Similar to expected'
       }
     ])
@@ -110,8 +130,8 @@ describe('parseGitHubModelsPrompt on good files', () => {
   it('reads jsonSchema from a JSON string, lower-cases roles and keeps nested test data', () => {
     const prompt = parseGitHubModelsPrompt(fixture('json-schema.prompt.yml'), FILE, 'abc123')
 
-    expect(prompt.version.responseFormat).toBe('json_schema')
-    expect(prompt.version.jsonSchema).toEqual({
+    expect(prompt.version!.responseFormat).toBe('json_schema')
+    expect(prompt.version!.jsonSchema).toEqual({
       name: 'sentiment',
       strict: true,
       schema: {
@@ -121,8 +141,8 @@ describe('parseGitHubModelsPrompt on good files', () => {
         additionalProperties: false
       }
     })
-    expect(prompt.version.messages).toEqual([{ role: 'user', content: 'Classify: {{text}}' }])
-    expect(prompt.version.parameters).toEqual({})
+    expect(prompt.version!.messages).toEqual([{ role: 'user', content: 'Classify: {{text}}' }])
+    expect(prompt.version!.parameters).toEqual({})
     expect(prompt.testData[0]).toEqual({
       text: 'I love it',
       expected: 'positive',
@@ -136,13 +156,13 @@ describe('parseGitHubModelsPrompt on good files', () => {
       FILE,
       'abc123'
     )
-    expect(prompt.version.jsonSchema).toEqual({ name: 'answer', schema: { type: 'object' } })
+    expect(prompt.version!.jsonSchema).toEqual({ name: 'answer', schema: { type: 'object' } })
   })
 
   it('needs only model and messages, and then has no test data or evaluators', () => {
     const prompt = parseGitHubModelsPrompt(withBase(''), FILE, 'abc123')
-    expect(prompt.version.name).toBeUndefined()
-    expect(prompt.version.provider).toEqual({
+    expect(prompt.version!.name).toBeUndefined()
+    expect(prompt.version!.provider).toEqual({
       id: 'github:openai/gpt-4o-mini',
       origin: { file: 'prompts/a.prompt.yml', line: 1 }
     })
@@ -207,38 +227,47 @@ describe('toTestCases', () => {
     expect(cases[1]?.vars).toEqual({ input: 'b', expected: 7 })
   })
 
-  it("reports a message placeholder that a row has no value for, at the row's line", () => {
+  it("warns, at the row's line, about a message placeholder a row has no value for, and keeps the case", () => {
     const prompt = parseGitHubModelsPrompt(
       'model: m\nmessages:\n  - role: user\n    content: "About {{topic}}"\ntestData:\n  - topic: cats\n  - other: dogs\n',
       'prompts/x.prompt.yml',
       'abc123'
     )
-    expect(() => toTestCases(prompt, 'prompts/x.prompt.yml')).toThrow(UserError)
-    try {
-      toTestCases(prompt, 'prompts/x.prompt.yml')
-    } catch (error) {
-      expect(errorMessage(error)).toBe(
-        'prompts/x.prompt.yml:7: the placeholder {{topic}} has no value in testData row 2; add "topic" to that row or remove the placeholder'
-      )
-    }
+    const warnings: PipelineWarning[] = []
+    const cases = toTestCases(prompt, 'prompts/x.prompt.yml', warning => warnings.push(warning))
+    expect(cases).toHaveLength(2)
+    expect(warnings).toEqual([
+      {
+        message:
+          'testData row 2 gives no value for {{topic}}, so it is sent as written, as gh models eval does; add "topic" to that row or fix the placeholder',
+        file: 'prompts/x.prompt.yml',
+        line: 7
+      }
+    ])
   })
 
-  it("reports an evaluator's placeholder that a row lacks, but allows {{completion}} in judge prompts", () => {
+  it("warns about an evaluator's placeholder that a row lacks, but allows {{completion}} in judge prompts", () => {
     const judged = withBase(
       'testData:\n  - input: a\nevaluators:\n  - name: j\n    llm:\n      prompt: "{{input}} {{completion}}"\n' +
         '      choices: [{choice: ok, score: 1}]\n'
     )
-    expect(toTestCases(parseGitHubModelsPrompt(judged, FILE, 'abc123'), FILE)).toHaveLength(1)
+    const none: PipelineWarning[] = []
+    expect(
+      toTestCases(parseGitHubModelsPrompt(judged, FILE, 'abc123'), FILE, w => none.push(w))
+    ).toHaveLength(1)
+    expect(none).toEqual([])
 
     const checked = withBase(
       'testData:\n  - input: a\nevaluators:\n  - name: s\n    string:\n      contains: "{{word}}"\n'
     )
-    expect(() => toTestCases(parseGitHubModelsPrompt(checked, FILE, 'abc123'), FILE)).toThrow(
-      'the placeholder {{word}} has no value in testData row 1'
-    )
+    const warnings: PipelineWarning[] = []
+    toTestCases(parseGitHubModelsPrompt(checked, FILE, 'abc123'), FILE, w => warnings.push(w))
+    expect(warnings.map(w => w.message)).toEqual([
+      expect.stringContaining('testData row 1 gives no value for {{word}}')
+    ])
   })
 
-  it('says which var a built-in evaluator needs when a row lacks it', () => {
+  it('warns about the var a built-in evaluator reads when a row lacks it, instead of failing', () => {
     const prompt = parseGitHubModelsPrompt(
       withBase(
         'testData:\n  - input: what is 2+2?\nevaluators:\n  - name: on topic\n    uses: github/groundedness\n'
@@ -246,15 +275,11 @@ describe('toTestCases', () => {
       FILE,
       'abc123'
     )
-    try {
-      toTestCases(prompt, FILE)
-      throw new Error('expected a UserError')
-    } catch (error) {
-      expect(errorMessage(error)).toBe(
-        `${FILE}:6: evaluator "on topic" uses github/groundedness, which needs "expected" (the source text the ` +
-          'output must stay within); add "expected" to testData row 1 or use another evaluator'
-      )
-    }
+    const warnings: PipelineWarning[] = []
+    expect(toTestCases(prompt, FILE, w => warnings.push(w))).toHaveLength(1)
+    expect(warnings).toEqual([
+      expect.objectContaining({ line: 6, message: expect.stringContaining('no value for {{expected}}') })
+    ])
   })
 })
 
@@ -264,11 +289,6 @@ describe('parseGitHubModelsPrompt errors', () => {
       'a YAML syntax error',
       'model: "openai\nmessages: []\n',
       `${FILE}:3:1: invalid YAML: missing closing "quote`
-    ],
-    [
-      'a duplicate key',
-      'model: a\nmodel: b\n',
-      `${FILE}:2:1: the key "model" appears twice in the same map; keep one`
     ],
     [
       'tab indentation',
@@ -292,27 +312,6 @@ describe('parseGitHubModelsPrompt errors', () => {
     ],
     ['a list at the top', '- model: a\n', `${FILE}:1:1: the file must be a map of keys, not a list`],
     [
-      'a misspelled top-level key',
-      withBase('evaluator: []\n'),
-      `${FILE}:5:1: "evaluator" is not a known key; did you mean "evaluators"?`
-    ],
-    [
-      'an unknown top-level key',
-      withBase('owner: me\n'),
-      `${FILE}:5:1: "owner" is not a known key; allowed keys: name, description, model, modelParameters, ` +
-        'responseFormat, jsonSchema, messages, testData, evaluators'
-    ],
-    [
-      'a misspelled model parameter',
-      'model: openai/gpt-4o-mini\nmessages:\n  - {role: user, content: hi}\nmodelParameters:\n  temprature: 0.2\n',
-      `${FILE}:5:3: "modelParameters.temprature" is not a known key; did you mean "temperature"?`
-    ],
-    [
-      'a missing model',
-      'messages:\n  - role: user\n    content: hi\n',
-      `${FILE}:1:1: the file is missing "model": the model that answers, e.g. "openai/gpt-4o-mini"`
-    ],
-    [
       'an empty model',
       'model:\nmessages:\n  - {role: user, content: hi}\n',
       `${FILE}:1:1: "model" has no value; give the model that answers, e.g. "openai/gpt-4o-mini"`
@@ -320,7 +319,7 @@ describe('parseGitHubModelsPrompt errors', () => {
     [
       'messages spelled wrong rather than missing',
       'model: m\nmesages:\n  - {role: user, content: hi}\n',
-      `${FILE}:2:1: "mesages" is not a known key; did you mean "messages"?`
+      `${FILE}:1:1: the file is missing "messages": the chat messages, e.g. [{role: user, content: "Summarize {{input}}"}]`
     ],
     [
       'no messages',
@@ -331,11 +330,6 @@ describe('parseGitHubModelsPrompt errors', () => {
       'a misspelled role',
       'model: m\nmessages:\n  - role: sytem\n    content: hi\n',
       `${FILE}:3:11: "messages[0].role" must be one of system, user, assistant, not "sytem"; did you mean "system"?`
-    ],
-    [
-      'a message without content',
-      'model: m\nmessages:\n  - role: user\n',
-      `${FILE}:3:5: "messages[0]" is missing "content": the message text, with {{var}} placeholders`
     ],
     [
       'a temperature that is not a number',
@@ -365,13 +359,30 @@ describe('parseGitHubModelsPrompt errors', () => {
     [
       'a jsonSchema that is not JSON',
       withBase("jsonSchema: '{name: x}'\n"),
-      `${FILE}:5:13: "jsonSchema" is not valid JSON (Expected property name or '}' in JSON at position 1 (line 1 column 2)); fix it or write it as a YAML map`
+      `${FILE}:5:13: "jsonSchema" is not valid JSON (${jsonError('{name: x}')}); fix it or write it as a YAML map`
     ],
     [
       'a jsonSchema without name and schema',
       withBase('responseFormat: json_schema\njsonSchema: \'{"type": "object"}\'\n'),
-      `${FILE}:6:13: "jsonSchema" needs "name" (text) and "schema" (a JSON Schema object) for responseFormat json_schema, ` +
-        'e.g. {name: answer, schema: {type: object, properties: {...}}}'
+      `${FILE}:6:13: "jsonSchema" needs "name" for responseFormat json_schema: {name, schema}, ` +
+        'e.g. {"name": "answer", "schema": {"type": "object", "properties": {...}}}'
+    ],
+    [
+      'a jsonSchema with a name but no schema',
+      withBase('responseFormat: json_schema\njsonSchema: \'{"name": "x"}\'\n'),
+      `${FILE}:6:13: "jsonSchema" needs "schema" for responseFormat json_schema: {name, schema}, ` +
+        'e.g. {"name": "answer", "schema": {"type": "object", "properties": {...}}}'
+    ],
+    [
+      'a list where message content belongs',
+      'model: m\nmessages:\n  - role: user\n    content: [a, b]\n',
+      `${FILE}:4:14: "messages[0].content" must be text, not a list`
+    ],
+    [
+      'test data but no model',
+      'messages:\n  - {role: user, content: hi}\ntestData:\n  - input: a\n',
+      `${FILE}:4:3: the file has "testData" but no "model", so nothing can answer it; add "model", e.g. model: openai/gpt-4o-mini ` +
+        '(or list the file in a suite of .github/promptgate.yml whose "provider" answers it)'
     ],
     [
       'a testData row that is not a map',
@@ -389,36 +400,9 @@ describe('parseGitHubModelsPrompt errors', () => {
       `${FILE}:6:5: evaluators[0] ("empty") needs one of "string", "llm" or "uses"`
     ],
     [
-      'an evaluator of two kinds',
-      withBase('evaluators:\n  - name: both\n    uses: github/fluency\n    string: {contains: a}\n'),
-      `${FILE}:8:5: evaluators[0] ("both") has both "uses" and "string"; keep exactly one of "string", "llm" or "uses"`
-    ],
-    [
       'a string evaluator without an operator',
       withBase('evaluators:\n  - name: s\n    string: {}\n'),
-      `${FILE}:7:13: "evaluators[0].string" needs one of contains, equals, startsWith, endsWith`
-    ],
-    [
-      'a string evaluator with two operators',
-      withBase('evaluators:\n  - name: s\n    string:\n      contains: a\n      endsWith: b\n'),
-      `${FILE}:9:7: "evaluators[0].string" has both "contains" and "endsWith"; an evaluator checks one thing, so split it into two evaluators`
-    ],
-    [
-      'a misspelled string operator',
-      withBase('evaluators:\n  - name: s\n    string:\n      startWith: a\n'),
-      `${FILE}:8:7: "evaluators[0].string.startWith" is not a known key; did you mean "startsWith"?`
-    ],
-    [
-      'a misspelled built-in',
-      withBase('evaluators:\n  - name: u\n    uses: github/similarty\n'),
-      `${FILE}:7:11: "evaluators[0].uses" is "github/similarty", which is not a built-in evaluator; did you mean ` +
-        '"github/similarity"? Known built-ins: github/similarity, github/coherence, github/fluency, github/relevance, github/groundedness'
-    ],
-    [
-      'an unknown built-in',
-      withBase('evaluators:\n  - name: u\n    uses: acme/tone\n'),
-      `${FILE}:7:11: "evaluators[0].uses" is "acme/tone", which is not a built-in evaluator; known built-ins: ` +
-        'github/similarity, github/coherence, github/fluency, github/relevance, github/groundedness'
+      `${FILE}:7:13: "evaluators[0].string" needs one of contains, equals, startsWith, endsWith with a non-empty value`
     ],
     [
       'an llm evaluator without choices',
@@ -461,5 +445,123 @@ describe('parseGitHubModelsPrompt errors', () => {
       line: 6,
       column: 16
     })
+  })
+})
+
+describe('parseGitHubModelsPrompt is lenient where gh models eval is', () => {
+  const parse = (text: string) => parseGitHubModelsPrompt(text, FILE, 'abc123')
+
+  it('ignores unknown keys at every level, with a warning at each and a did-you-mean', () => {
+    const prompt = parse(
+      'model: openai/gpt-4o-mini\nowner: me\nmodelParameters:\n  max_tokens: 50\n  temperature: 0.1\n' +
+        'messages:\n  - role: user\n    content: hi\n    name: bob\n' +
+        'evaluators:\n  - name: s\n    string:\n      startWith: a\n      contains: b\n'
+    )
+    expect(prompt.warnings).toEqual([
+      {
+        message: '"owner" is not a key gh models eval reads, so it is ignored',
+        file: FILE,
+        line: 2
+      },
+      {
+        message:
+          '"max_tokens" in "modelParameters" is not a key gh models eval reads, so it is ignored; did you mean "maxTokens"?',
+        file: FILE,
+        line: 4
+      },
+      {
+        message: '"name" in "messages[0]" is not a key gh models eval reads, so it is ignored',
+        file: FILE,
+        line: 9
+      },
+      {
+        message:
+          '"startWith" in "evaluators[0].string" is not a key gh models eval reads, so it is ignored; did you mean "startsWith"?',
+        file: FILE,
+        line: 13
+      }
+    ])
+    expect(prompt.version!.parameters).toEqual({ temperature: 0.1 })
+    expect(prompt.version!.messages).toEqual([{ role: 'user', content: 'hi' }])
+    expect(prompt.evaluators[0]).toMatchObject({ operator: 'contains', value: 'b' })
+  })
+
+  it('warns about a key that appears twice and uses the later value', () => {
+    const prompt = parse('model: a\nmodel: b\nmessages:\n  - {role: user, content: hi}\n')
+    expect(prompt.version!.provider.id).toBe('github:b')
+    expect(prompt.warnings).toEqual([
+      {
+        message: 'the key "model" appears twice in the same map; the later value is used, so keep one',
+        file: FILE,
+        line: 2
+      }
+    ])
+  })
+
+  it('has nothing to evaluate without a model and without test data', () => {
+    const prompt = parse('name: draft\nmessages:\n  - {role: user, content: hi}\n')
+    expect(prompt.version).toBeUndefined()
+    expect(prompt.nothing).toBe('no "model" and no "testData"')
+  })
+
+  it('sends empty, null or missing content as empty text, and a number or boolean as its text', () => {
+    const prompt = parse(
+      'model: m\nmessages:\n  - role: system\n    content:\n  - role: system\n    content: null\n' +
+        '  - role: system\n    content: ""\n  - role: user\n  - role: user\n    content: 42\n  - role: user\n    content: true\n'
+    )
+    expect(prompt.version!.messages.map(message => message.content)).toEqual(['', '', '', '', '42', 'true'])
+  })
+
+  it('counts only the first kind of an evaluator that names several (string, then llm, then uses)', () => {
+    const prompt = parse(
+      withBase('evaluators:\n  - name: both\n    uses: github/fluency\n    string: {contains: a}\n')
+    )
+    expect(prompt.evaluators[0]).toMatchObject({ type: 'gh-string', operator: 'contains', value: 'a' })
+    expect(prompt.warnings).toEqual([
+      {
+        message:
+          'evaluators[0] ("both") has both "string" and "uses"; only "string" counts (as in gh models eval), so remove "uses" or split it into its own evaluator',
+        file: FILE,
+        line: 7
+      }
+    ])
+  })
+
+  it('counts only the first of equals, contains, startsWith, endsWith with a value, whatever the file order', () => {
+    const prompt = parse(
+      withBase(
+        'evaluators:\n  - name: s\n    string:\n      endsWith: z\n      contains: ""\n      startsWith: a\n'
+      )
+    )
+    expect(prompt.evaluators[0]).toMatchObject({ operator: 'startsWith', value: 'a' })
+    expect(prompt.warnings).toEqual([
+      {
+        message:
+          '"evaluators[0].string" has both "startsWith" and "endsWith"; only "startsWith" counts (as in gh models eval), so split it into two evaluators',
+        file: FILE,
+        line: 8
+      }
+    ])
+  })
+
+  it('keeps an unknown built-in as an evaluator that fails, and warns with a did-you-mean', () => {
+    const prompt = parse(withBase('evaluators:\n  - name: u\n    uses: github/similarty\n'))
+    expect(prompt.evaluators).toEqual([
+      { type: 'llm-choice', unknownBuiltin: 'github/similarty', metric: 'u' }
+    ])
+    expect(prompt.warnings[0]).toEqual({
+      message: expect.stringContaining(
+        '"evaluators[0].uses" is "github/similarty", which is not a built-in evaluator, so it scores 0 and fails every row (as in gh models eval); did you mean "github/similarity"?'
+      ),
+      file: FILE,
+      line: 7
+    })
+  })
+
+  it('accepts a jsonSchema JSON string whose name and schema are any JSON, as gh models eval checks only that they are there', () => {
+    const prompt = parse(
+      withBase('responseFormat: json_schema\njsonSchema: \'{"name": 1, "schema": true}\'\n')
+    )
+    expect(prompt.version!.jsonSchema).toEqual({ name: 1, schema: true })
   })
 })
