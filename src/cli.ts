@@ -9,6 +9,7 @@ import { createDeadline } from './providers/deadline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { buildJsonReport } from './report/json.js'
 import { renderDryRun } from './report/dry-run.js'
+import { buildGhModelsJson } from './report/gh-models-json.js'
 import { renderJobSummary } from './report/index.js'
 import { writeReportFile } from './report/write-report-file.js'
 import { redactDeep, redactSecrets, secretsFromEnvironment } from './secrets.js'
@@ -30,6 +31,8 @@ Options:
   --request-timeout S     seconds one model request may take; retried at most twice (default: 60)
   --deadline M            minutes the whole evaluation may take (default: 60)
   --report FILE           also write the JSON report to FILE
+  --format FORMAT         what to print: markdown (default) or gh-models-json (each prompt file's rows
+                          in the shape of \`gh models eval --json\`, a list with one entry per file)
   --cache DIR             reuse model results stored in DIR and store new ones (a re-run makes no call)
   --max-calls N           refuse, before the first call, a plan of more than N model calls, judges
                           included (default: no cap but the config's max_calls; the lower applies)
@@ -64,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       deadline: { type: 'string' },
       cache: { type: 'string' },
       report: { type: 'string' },
+      format: { type: 'string', default: 'markdown' },
       'max-calls': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       accept: { type: 'boolean', default: false },
@@ -82,6 +86,9 @@ export async function main(argv: string[]): Promise<number> {
   if (maxCalls !== undefined && (!Number.isInteger(maxCalls) || maxCalls < 1))
     throw new Error('--max-calls takes a whole number of 1 or more')
   const cap = maxCalls === undefined ? undefined : { limit: maxCalls, source: '--max-calls' }
+
+  if (values.format !== 'markdown' && values.format !== 'gh-models-json')
+    throw new Error(`--format takes markdown or gh-models-json, not "${values.format}"`)
 
   const requestTimeoutSeconds = positiveNumber('--request-timeout', values['request-timeout'], 60)
   const deadlineMinutes = positiveNumber('--deadline', values.deadline, 60)
@@ -153,7 +160,11 @@ export async function main(argv: string[]): Promise<number> {
     const text = redactSecrets(JSON.stringify(buildJsonReport(input), null, 2), secrets)
     await writeReportFile(process.cwd(), values.report, text, '--report')
   }
-  process.stdout.write(`${redactSecrets(renderJobSummary(input), secrets)}\n`)
+  const printed =
+    values.format === 'gh-models-json'
+      ? JSON.stringify(redactDeep(buildGhModelsJson(outcome.results), secrets), null, 2)
+      : renderJobSummary(input)
+  process.stdout.write(`${redactSecrets(printed, secrets)}\n`)
   process.stderr.write(`promptgate: verdict ${final.verdict}\n`)
   return EXIT[final.verdict]
 }
