@@ -162,7 +162,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   const printed =
     values.format === 'gh-models-json'
-      ? JSON.stringify(redactDeep(buildGhModelsJson(outcome.results), secrets), null, 2)
+      ? JSON.stringify(
+          buildGhModelsJson(input.comparison, index => {
+            const head = outcome.prompts[index]?.head
+            return head && { name: head.name, model: head.provider.id }
+          }),
+          null,
+          2
+        )
       : renderJobSummary(input)
   process.stdout.write(`${redactSecrets(printed, secrets)}\n`)
   process.stderr.write(`promptgate: verdict ${final.verdict}\n`)

@@ -71,9 +71,12 @@ beforeAll(async () => {
       '--models-token',
       TOKEN,
       '--format',
-      'gh-models-json'
+      'gh-models-json',
+      '--report',
+      'report.json'
     ],
-    { HOME: repo.dir }
+    { HOME: repo.dir },
+    repo.dir
   )
   files = JSON.parse(run.stdout) as GhModelsFile[]
 }, 60_000)
@@ -133,6 +136,21 @@ describe('the gh models eval corpus, run through dist/cli.js', () => {
     const expected = expectedOf(name).warnings
     expect(warnings).toHaveLength(expected.length)
     for (const text of expected) expect(warnings.some(line => line.includes(`prompts/${text}`))).toBe(true)
+  })
+
+  it("writes the same rows into the JSON report's gh_models section", () => {
+    const report = JSON.parse(readFileSync(join(repo.dir, 'report.json'), 'utf8')) as {
+      gh_models: GhModelsFile[]
+    }
+    const strip = (entries: GhModelsFile[]) =>
+      entries
+        .map(({ file, testResults, summary }) => ({ file, testResults, summary }))
+        .sort((a, b) => a.file.localeCompare(b.file))
+    expect(strip(report.gh_models)).toEqual(strip(files))
+    expect(files.find(file => file.file === 'prompts/unknown-keys.prompt.yml')).toMatchObject({
+      name: 'Support greeting',
+      model: 'openai/gpt-4o-mini'
+    })
   })
 
   it('sends lists and maps as JSON, trims the completion the judge sees, and judges built-ins with openai/gpt-4o', () => {

@@ -1,4 +1,6 @@
-import type { EvalResults } from '../eval/types.js'
+import { isGitHubModelsPromptFile } from '../changes/discover.js'
+import type { Comparison } from '../compare/types.js'
+import type { CaseResult } from '../eval/types.js'
 
 /** One evaluator's result on one row, as `gh models eval --json` prints it. */
 export interface GhModelsEvaluationResult {
@@ -16,54 +18,43 @@ export interface GhModelsTestResult {
 
 /** One prompt file's head results in the shape of `gh models eval --json`, so the two can be diffed. */
 export interface GhModelsEvaluation {
-  name: string
+  /** The file's `name` (empty when it has none, as gh models eval prints it), when known. */
+  name?: string
   /** promptgate's addition: the file, so several files can be told apart. */
   file: string
-  model: string
+  /** The file's `model`, when known. */
+  model?: string
   testResults: GhModelsTestResult[]
   summary: { totalTests: number; passedTests: number; failedTests: number; passRate: number }
 }
 
+/** What the comparison does not carry about a prompt file: its name and model. */
+export type PromptNames = (index: number) => { name?: string; model?: string } | undefined
+
 /**
- * The head side of every evaluated prompt, one entry per file. Only the first sample of a row counts,
- * as gh models eval runs each row once; a row whose call failed has an empty response and fails.
+ * The head side of every evaluated `*.prompt.yml` file, one entry per file, from each row's
+ * representative run (gh models eval runs each row once). A row whose call failed has an empty
+ * response and fails.
  */
-export function buildGhModelsJson(results: EvalResults): GhModelsEvaluation[] {
-  return results.prompts.flatMap(({ prompt, head }) => {
-    if (!prompt.head || !head) return []
-    const byCase = new Map(head.filter(result => (result.repeat ?? 0) === 0).map(r => [r.caseId, r]))
-    const testResults: GhModelsTestResult[] = []
-    let passedTests = 0
-    for (const testCase of prompt.cases) {
-      const result = byCase.get(testCase.id)
-      if (!result) continue
-      const evaluationResults = result.assertions.map(assertion => ({
-        evaluatorName: assertion.metric,
-        score: assertion.score,
-        passed: assertion.pass,
-        ...(assertion.reason ? { details: assertion.reason } : {})
-      }))
-      if (result.call.error !== undefined) {
-        evaluationResults.push({
-          evaluatorName: 'call',
-          score: 0,
-          passed: false,
-          details: `the model call failed: ${result.call.error}`
-        })
-      }
-      if (evaluationResults.every(evaluation => evaluation.passed)) passedTests++
-      testResults.push({
-        testCase: testCase.vars,
-        modelResponse: result.call.output.trim(),
-        evaluationResults
-      })
-    }
+export function buildGhModelsJson(
+  comparison: Comparison,
+  names: PromptNames = () => undefined
+): GhModelsEvaluation[] {
+  return comparison.prompts.flatMap((prompt, index) => {
+    if (prompt.status === 'removed' || !isGitHubModelsPromptFile(prompt.path) || prompt.cases.length === 0)
+      return []
+    const testResults = prompt.cases.flatMap(({ case: testCase, head }) =>
+      head ? [testResult(testCase.vars, head)] : []
+    )
+    const passedTests = testResults.filter(row => row.evaluationResults.every(result => result.passed)).length
     const totalTests = testResults.length
+    const known = names(index)
+    const model = known?.model?.replace(/^github:/, '')
     return [
       {
-        name: prompt.head.name ?? '',
+        ...(known ? { name: known.name ?? '' } : {}),
         file: prompt.path,
-        model: prompt.head.provider.id.replace(/^github:/, ''),
+        ...(model !== undefined ? { model } : {}),
         testResults,
         summary: {
           totalTests,
@@ -74,4 +65,22 @@ export function buildGhModelsJson(results: EvalResults): GhModelsEvaluation[] {
       }
     ]
   })
+}
+
+function testResult(vars: Record<string, unknown>, result: CaseResult): GhModelsTestResult {
+  const evaluationResults: GhModelsEvaluationResult[] = result.assertions.map(assertion => ({
+    evaluatorName: assertion.metric,
+    score: assertion.score,
+    passed: assertion.pass,
+    ...(assertion.reason ? { details: assertion.reason } : {})
+  }))
+  if (result.call.error !== undefined) {
+    evaluationResults.push({
+      evaluatorName: 'call',
+      score: 0,
+      passed: false,
+      details: `the model call failed: ${result.call.error}`
+    })
+  }
+  return { testCase: vars, modelResponse: result.call.output.trim(), evaluationResults }
 }

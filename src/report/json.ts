@@ -11,6 +11,7 @@ import type {
 } from '../compare/types.js'
 import type { ChangeStatus } from '../changes/types.js'
 import type { CaseResult } from '../eval/types.js'
+import { buildGhModelsJson, type GhModelsEvaluation } from './gh-models-json.js'
 import type { ReportInput } from './types.js'
 
 /** The machine-readable report (`report-path`); `schema/report.schema.json` describes it. */
@@ -33,6 +34,8 @@ export interface JsonReport {
   runUrl?: string
   totals: Comparison['totals']
   prompts: JsonPrompt[]
+  /** Each `*.prompt.yml` file's head rows in the shape of `gh models eval --json`. */
+  gh_models?: GhModelsEvaluation[]
 }
 
 export interface JsonPrompt {
@@ -198,6 +201,7 @@ function promptEntry(prompt: PromptComparison): JsonPrompt {
 export function buildJsonReport(input: ReportInput): JsonReport {
   const { comparison, context } = input
   const { totals } = comparison
+  const ghModels = buildGhModelsJson(comparison)
   return defined({
     schemaVersion: 1 as const,
     verdict: context.verdict,
@@ -216,6 +220,7 @@ export function buildJsonReport(input: ReportInput): JsonReport {
       cost: { ...totals.cost },
       durationMs: totals.durationMs
     },
-    prompts: comparison.prompts.map(promptEntry)
+    prompts: comparison.prompts.map(promptEntry),
+    gh_models: ghModels.length > 0 ? ghModels : undefined
   })
 }

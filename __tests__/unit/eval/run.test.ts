@@ -28,7 +28,8 @@ async function fakeAssertions(specs: AssertionSpec[], context: AssertionContext)
       if (spec.type === 'judge') {
         const answer = await context.judge({
           messages: [{ role: 'user', content: `grade: ${context.output}` }],
-          provider: spec.provider as ProviderRef | undefined
+          provider: spec.provider as ProviderRef | undefined,
+          fallback: spec.fallback as ProviderRef | undefined
         })
         pass = answer === 'yes'
       } else {
@@ -318,6 +319,32 @@ describe('runEvaluation: judges', () => {
     server.requests.length = 0
     await runEvaluation([prompt({ cases: judged() })], { providers })
     expect(modelsJudging()).toEqual(new Set(['writer']))
+  })
+
+  it("uses a judge's fallback (the built-ins' openai/gpt-4o) only when no grader is configured", async () => {
+    const server = await fakeServer({
+      respond: ({ messages }) => (messages[0]!.content.startsWith('grade') ? 'yes' : 'ok')
+    })
+    const modelsJudging = () =>
+      new Set(
+        server.requests.filter(request => request.messages[0]!.content.startsWith('grade')).map(r => r.model)
+      )
+    const providers = fakeProviders(server.url)
+    const withFallback = cases(2, [{ type: 'judge', fallback: { id: 'openai:builtin-judge' } }])
+
+    await runEvaluation([prompt({ cases: withFallback })], { providers })
+    expect(modelsJudging()).toEqual(new Set(['builtin-judge']))
+
+    server.requests.length = 0
+    await runEvaluation([prompt({ cases: withFallback, grader: { id: 'openai:grader' } })], { providers })
+    expect(modelsJudging()).toEqual(new Set(['grader']))
+
+    server.requests.length = 0
+    await runEvaluation([prompt({ cases: withFallback })], {
+      providers,
+      defaultGrader: { id: 'openai:default' }
+    })
+    expect(modelsJudging()).toEqual(new Set(['default']))
   })
 
   it('judges an output once when both sides gave it', async () => {

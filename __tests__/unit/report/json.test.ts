@@ -129,6 +129,34 @@ describe('buildJsonReport', () => {
     expectValid(buildJsonReport(input()))
   })
 
+  it('has a gh_models section with the head rows of *.prompt.yml files only, in the shape of gh models eval --json', () => {
+    const input = reportInput([
+      promptResults('prompts/a.prompt.yml', [
+        { vars: { input: 'q1' }, base: 'old', head: ' yes \n' },
+        { vars: { input: 'q2' }, base: 'old', head: { output: 'no', pass: false } },
+        { vars: { input: 'q3' }, base: 'old', head: { error: 'HTTP 500' } }
+      ]),
+      promptResults('prompts/b.md', [{ base: 'a', head: 'b' }])
+    ])
+    const report = buildJsonReport(input)
+    expectValid(report)
+    expect(report.gh_models).toHaveLength(1)
+    const [file] = report.gh_models!
+    expect(file!.file).toBe('prompts/a.prompt.yml')
+    expect(file!.summary).toEqual({ totalTests: 3, passedTests: 1, failedTests: 2, passRate: (1 / 3) * 100 })
+    expect(file!.testResults[0]).toEqual({
+      testCase: { input: 'q1' },
+      modelResponse: 'yes',
+      evaluationResults: [expect.objectContaining({ evaluatorName: 'icontains', score: 1, passed: true })]
+    })
+    expect(file!.testResults[2]!.evaluationResults).toEqual([
+      { evaluatorName: 'call', score: 0, passed: false, details: 'the model call failed: HTTP 500' }
+    ])
+    expect(
+      buildJsonReport(reportInput([promptResults('prompts/b.md', [{ base: 'a', head: 'b' }])])).gh_models
+    ).toBeUndefined()
+  })
+
   it('is rejected by the schema when a required field is missing', () => {
     const report = JSON.parse(JSON.stringify(buildJsonReport(reportInput([detailed()])))) as {
       prompts: { cases: { change?: string }[] }[]
