@@ -2,6 +2,7 @@ import { UserError } from '../errors.js'
 import { closestMatch } from '../prompts/did-you-mean.js'
 import { deterministicHandlers, handlersApplyingThreshold } from './deterministic/index.js'
 import { ghString } from './gh-string.js'
+import { ghUnknownEvaluator } from './gh-unknown-evaluator.js'
 import { assertionProvider } from './assertion-provider.js'
 import { judgeProvider, llmChoice } from './llm-choice.js'
 import { llmRubric } from './llm-rubric.js'
@@ -27,6 +28,7 @@ interface RegisteredHandler {
 
 const ownHandlers: Record<string, RegisteredHandler> = {
   'gh-string': { handle: ghString, scoreThreshold: true },
+  'gh-unknown-evaluator': { handle: ghUnknownEvaluator, scoreThreshold: false },
   'llm-choice': { handle: llmChoice, scoreThreshold: true },
   // Both read `threshold` themselves: llm-rubric also needs the judge's verdict, similar has a default.
   'llm-rubric': { handle: llmRubric, scoreThreshold: false },

@@ -29,13 +29,6 @@ const ANSWER_PREVIEW_LENGTH = 120
  * choice passes. A `threshold` (applied by the registry) replaces either pass rule.
  */
 export const llmChoice: AssertionHandler = async (spec, context) => {
-  if (typeof spec.unknownBuiltin === 'string') {
-    return {
-      pass: false,
-      score: 0,
-      reason: `"uses: ${spec.unknownBuiltin}" is not a built-in evaluator, so it scores 0 (as in gh models eval); known built-ins: ${knownBuiltins().join(', ')}`
-    }
-  }
   const setup = readJudgeSetup(spec, context.source)
   const vars = judgeVariables(context)
   if (setup.builtin && spec.keepMissing !== true) {

@@ -271,7 +271,7 @@ function builtinSpec(
       file: source.file,
       line: source.lineOf(source.nodeAt(path))
     })
-    return { type: 'llm-choice', unknownBuiltin: uses, metric }
+    return { type: 'gh-unknown-evaluator', uses, metric }
   }
   return {
     type: 'llm-choice',

@@ -130,12 +130,6 @@ describe('llm-choice', () => {
     )
   })
 
-  it('fails an unknown built-in with score 0 and a reason that names it, without calling a judge', async () => {
-    const outcome = await llmChoice({ type: 'llm-choice', unknownBuiltin: 'acme/tone' }, contextFor('hi'))
-    expect(outcome).toMatchObject({ pass: false, score: 0 })
-    expect(outcome.reason).toContain('"uses: acme/tone" is not a built-in evaluator')
-  })
-
   it('reports a missing placeholder value', async () => {
     const message = await rejection(
       llmChoice(spec({ prompt: '{{question}} {{completion}}' }), contextFor('hi'))

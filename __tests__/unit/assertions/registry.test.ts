@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { knownAssertionTypes, runAssertion, runAssertions } from '../../../src/assertions/index.js'
+import {
+  isModelGraded,
+  knownAssertionTypes,
+  runAssertion,
+  runAssertions
+} from '../../../src/assertions/index.js'
 import type { AssertionSpec } from '../../../src/assertions/types.js'
 import { errorMessage, UserError } from '../../../src/errors.js'
 import { contextFor, fakeJudge } from './fake-judge.js'
@@ -198,5 +203,17 @@ describe('runAssertions', () => {
     await expect(runAssertions([contains('a'), { type: 'nope' }], contextFor('a'))).rejects.toThrow(
       'unknown assertion type "nope"'
     )
+  })
+})
+
+describe('gh-unknown-evaluator', () => {
+  it('fails with score 0 and a reason that names the uses: value, without calling a judge, and is not model-graded', async () => {
+    const result = await runAssertion(
+      { type: 'gh-unknown-evaluator', uses: 'acme/tone', metric: 'tone' },
+      contextFor('hi')
+    )
+    expect(result).toMatchObject({ pass: false, score: 0, metric: 'tone', type: 'gh-unknown-evaluator' })
+    expect(result.reason).toContain('"uses: acme/tone" is not a built-in evaluator')
+    expect(isModelGraded('gh-unknown-evaluator')).toBe(false)
   })
 })

@@ -547,7 +547,7 @@ describe('parseGitHubModelsPrompt is lenient where gh models eval is', () => {
   it('keeps an unknown built-in as an evaluator that fails, and warns with a did-you-mean', () => {
     const prompt = parse(withBase('evaluators:\n  - name: u\n    uses: github/similarty\n'))
     expect(prompt.evaluators).toEqual([
-      { type: 'llm-choice', unknownBuiltin: 'github/similarty', metric: 'u' }
+      { type: 'gh-unknown-evaluator', uses: 'github/similarty', metric: 'u' }
     ])
     expect(prompt.warnings[0]).toEqual({
       message: expect.stringContaining(
