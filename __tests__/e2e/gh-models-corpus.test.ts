@@ -177,3 +177,11 @@ describe('the gh models eval corpus, run through dist/cli.js', () => {
     expect(empty?.messages.map(message => message.content)).toEqual(['', '', '7', 'REPLY[[   OK  ]]'])
   })
 })
+
+describe('promptgate --format', () => {
+  it('rejects a format it does not know, with one line and exit 2, before reading the repository', async () => {
+    const rejected = await runCli(['--repo', '/nonexistent', '--format', 'xml'], {})
+    expect(rejected.code).toBe(2)
+    expect(rejected.stderr.trim()).toBe('promptgate: --format takes markdown or gh-models-json, not "xml"')
+  })
+})

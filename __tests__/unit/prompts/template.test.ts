@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import { errorMessage, UserError } from '../../../src/errors.js'
-import { renderMessages, renderTemplate, templateVariables } from '../../../src/prompts/template.js'
+import {
+  missingVariables,
+  renderMessages,
+  renderTemplate,
+  templateVariables
+} from '../../../src/prompts/template.js'
 
 const where = { file: 'prompts/x.prompt.yml', what: 'testData row 2' }
 
@@ -114,5 +119,21 @@ describe('renderMessages', () => {
   it('fails on the first message with a missing value', () => {
     const error = failure(() => renderMessages([{ role: 'user', content: '{{missing}}' }], {}, where))
     expect(errorMessage(error)).toContain('{{missing}} has no value in testData row 2')
+  })
+})
+
+describe('placeholders without a value, kept as gh models eval keeps them', () => {
+  it('leaves a missing or null placeholder as written, spaces included, and fills the rest', () => {
+    const where = { file: 'prompts/a.prompt.yml', keepMissing: true }
+    expect(renderTemplate('{{ a }} {{b}} {{c}} {{d.e}}', { b: 1, c: null, d: {} }, where)).toBe(
+      '{{ a }} 1 {{c}} {{d.e}}'
+    )
+  })
+
+  it('lists the names a vars map gives no value, once each', () => {
+    expect(missingVariables('{{a}} {{ b }} {{a}} {{c}} {{n.x}}', { b: 'x', c: null, n: { x: 0 } })).toEqual([
+      'a',
+      'c'
+    ])
   })
 })
