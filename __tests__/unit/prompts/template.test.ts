@@ -137,3 +137,13 @@ describe('placeholders without a value, kept as gh models eval keeps them', () =
     ])
   })
 })
+
+describe('keys that are not names', () => {
+  it('does not fill or report {{user name}} or {{a+b}}, even when the vars have such keys', () => {
+    const vars = { 'user name': 'Ada', 'a+b': 3 }
+    expect(renderTemplate('{{user name}} {{a+b}}', vars, { file: 'f', keepMissing: true })).toBe(
+      '{{user name}} {{a+b}}'
+    )
+    expect(missingVariables('{{user name}} {{a+b}}', {})).toEqual([])
+  })
+})
