@@ -51,18 +51,20 @@ export const llmChoice: AssertionHandler = async (spec, context) => {
     : scoreAnswerAsGitHubModels(answer, setup.choices)
 }
 
+function noChoiceMatched(answer: string, choices: JudgeChoice[]): AssertionOutcome {
+  const listed = choices.map(choice => choice.choice).join(', ')
+  return {
+    pass: false,
+    score: 0,
+    reason: `the judge's answer matched none of the choices (${listed}): "${preview(answer)}"`
+  }
+}
+
 /** `gh models eval`'s reading: the first listed choice contained in the lowercased answer; passes above 0. */
 export function scoreAnswerAsGitHubModels(answer: string, choices: JudgeChoice[]): AssertionOutcome {
   const lowered = answer.trim().toLowerCase()
   const chosen = choices.find(choice => lowered.includes(choice.choice.toLowerCase()))
-  if (!chosen) {
-    const listed = choices.map(choice => choice.choice).join(', ')
-    return {
-      pass: false,
-      score: 0,
-      reason: `the judge's answer matched none of the choices (${listed}): "${preview(answer)}"`
-    }
-  }
+  if (!chosen) return noChoiceMatched(answer, choices)
   return {
     pass: chosen.score > 0,
     score: chosen.score,
@@ -89,14 +91,7 @@ export function judgeVariables(context: AssertionContext): Record<string, unknow
  */
 export function scoreAnswer(answer: string, choices: JudgeChoice[]): AssertionOutcome {
   const chosen = matchChoice(answer, choices)
-  if (!chosen) {
-    const listed = choices.map(choice => choice.choice).join(', ')
-    return {
-      pass: false,
-      score: 0,
-      reason: `the judge's answer matched none of the choices (${listed}): "${preview(answer)}"`
-    }
-  }
+  if (!chosen) return noChoiceMatched(answer, choices)
   const best = Math.max(...choices.map(choice => choice.score))
   return {
     pass: chosen.score === best,
