@@ -48,7 +48,7 @@ export interface OverrideEvidence {
   action: string
 }
 
-function sameLabel(a: string, b: string): boolean {
+export function sameLabel(a: string, b: string): boolean {
   // GitHub label names are case-insensitive.
   return a.trim().toLowerCase() === b.trim().toLowerCase()
 }

@@ -1,13 +1,9 @@
-import type { OverrideEvidence } from '../compare/override.js'
+import { sameLabel, type OverrideEvidence } from '../compare/override.js'
 import { errorMessage } from '../errors.js'
 import { apiMessage, httpStatus } from './http-error.js'
 import type { PullRequestRef } from './event.js'
 import { listLabels } from './labels.js'
 import type { Octokit } from './octokit.js'
-
-function sameLabel(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase()
-}
 
 /** The latest `labeled` event of the label: the issue events API lists them oldest first. */
 async function latestLabeled(

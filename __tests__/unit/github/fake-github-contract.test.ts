@@ -88,6 +88,22 @@ function operationOf(route: string) {
   return operation
 }
 
+/** Every query parameter of the requests is one the route's description lists. */
+function expectDescribedQueries(requests: RecordedRequest[]): void {
+  for (const request of requests) {
+    const described = description
+      .parameters(operationOf(request.route!))
+      .filter(parameter => parameter.in === 'query')
+      .map(parameter => parameter.name)
+    for (const name of Object.keys(request.query))
+      expect({ route: request.route, name, described: described.includes(name) }).toEqual({
+        route: request.route,
+        name,
+        described: true
+      })
+  }
+}
+
 /** The described schema for the status, or GitHub's error schema for undocumented error statuses. */
 function expectDescribed(route: string, status: number, data: unknown): void {
   const operation = operationOf(route)
@@ -322,20 +338,7 @@ describe('what our code sends is what GitHub describes', () => {
       expect(request.status).toBeLessThan(300)
   })
 
-  it('sends only described query parameters', () => {
-    for (const request of ours) {
-      const described = description
-        .parameters(operationOf(request.route!))
-        .filter(parameter => parameter.in === 'query')
-        .map(parameter => parameter.name)
-      for (const name of Object.keys(request.query))
-        expect({ route: request.route, name, described: described.includes(name) }).toEqual({
-          route: request.route,
-          name,
-          described: true
-        })
-    }
-  })
+  it('sends only described query parameters', () => expectDescribedQueries(ours))
 
   it('sends request bodies with the required and only described properties', () => {
     const writes = ours.filter(request => request.method !== 'GET')
@@ -391,18 +394,5 @@ describe('what the workflow_run publisher sends is what GitHub describes', () =>
     for (const request of ours) expect(request.status).toBeLessThan(400)
   })
 
-  it('sends only described query parameters', () => {
-    for (const request of ours) {
-      const described = description
-        .parameters(operationOf(request.route!))
-        .filter(parameter => parameter.in === 'query')
-        .map(parameter => parameter.name)
-      for (const name of Object.keys(request.query))
-        expect({ route: request.route, name, described: described.includes(name) }).toEqual({
-          route: request.route,
-          name,
-          described: true
-        })
-    }
-  })
+  it('sends only described query parameters', () => expectDescribedQueries(ours))
 })
