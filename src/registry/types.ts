@@ -56,6 +56,8 @@ export interface VersionEval {
 export interface VersionRecord {
   /** The prompt's id: the repository path of its file. */
   prompt: string
+  /** The prompt's `name`, when it has one. */
+  name?: string
   version: number
   /** `sha256:<hex>` of the canonical content. */
   digest: string
@@ -77,7 +79,12 @@ export interface VersionRegisteredEvent extends EventBase {
   version: number
   digest: string
   commit: string
+  /** The prompt's `name`, when it has one. */
+  name?: string
 }
+
+/** What moved a channel; a rollback undoes the last promotion, the others stack. */
+export type ChannelCommand = 'register' | 'promote' | 'canary' | 'rollback' | 'pause' | 'rollout'
 
 export interface ChannelMovedEvent extends EventBase {
   type: 'channel_moved'
@@ -85,6 +92,7 @@ export interface ChannelMovedEvent extends EventBase {
   from: ChannelPointer | null
   to: ChannelPointer | null
   reason: string
+  command?: ChannelCommand
 }
 
 /** Written by the staged rollout (issue 11); read and kept here. */
