@@ -2,23 +2,24 @@ import { parseArgs } from 'node:util'
 import { createGitChangeSource } from './changes/git.js'
 import { applyOverride } from './compare/override.js'
 import { errorMessage, isUserError } from './errors.js'
-import { createResultCache } from './eval/cache.js'
 import { planPipeline, runPipeline, type PipelineWarning } from './pipeline.js'
-import { credentialIdentity } from './providers/credential-identity.js'
-import { createDeadline } from './providers/deadline.js'
-import { createProviderRegistry } from './providers/index.js'
+import { cliModels, positiveNumber } from './cli-providers.js'
+import { registryMain } from './registry-cli.js'
 import { buildJsonReport } from './report/json.js'
 import { renderDryRun } from './report/dry-run.js'
 import { buildGhModelsJson } from './report/gh-models-json.js'
 import { renderJobSummary } from './report/index.js'
 import { writeReportFile } from './report/write-report-file.js'
 import { redactDeep, redactSecrets, secretsFromEnvironment } from './secrets.js'
-import { providerSettings } from './suites/provider-settings.js'
 
 const USAGE = `Usage: promptgate [options]
 
 Evaluates the base and head versions of every prompt changed between two git refs
 of a local repository and prints the markdown report.
+
+Commands:
+  promptgate registry ...  register, promote, canary, roll back and show prompt versions
+                          (promptgate registry --help)
 
 Options:
   --repo DIR              git repository (default: the current directory)
@@ -53,6 +54,7 @@ function showWarnings(warnings: PipelineWarning[]): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'registry') return registryMain(argv.slice(1))
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -93,21 +95,19 @@ export async function main(argv: string[]): Promise<number> {
   const requestTimeoutSeconds = positiveNumber('--request-timeout', values['request-timeout'], 60)
   const deadlineMinutes = positiveNumber('--deadline', values.deadline, 60)
 
-  const modelsToken = values['models-token'] ?? process.env.GITHUB_TOKEN
-  const modelsEndpoint = (
-    values['models-endpoint'] ??
-    process.env.PROMPTGATE_MODELS_ENDPOINT ??
-    'https://models.github.ai/inference'
-  ).replace(/\/+$/, '')
-  // The endpoint is in the scope: a GitHub Models call's hash names the model, not the server.
-  const cache = values.cache
-    ? createResultCache(values.cache, {
-        scope: modelsEndpoint,
-        credentialOf: ref => credentialIdentity(ref, process.env)
-      })
-    : undefined
+  const secrets = secretsFromEnvironment(process.env)
+  const { cache, providers } = cliModels(
+    {
+      repo: values.repo,
+      modelsEndpoint: values['models-endpoint'],
+      modelsToken: values['models-token'],
+      requestTimeoutSeconds,
+      deadlineMinutes,
+      cacheDir: values.cache
+    },
+    secrets
+  )
   const source = await createGitChangeSource(values.repo, values.base, values.head)
-  const secrets = [modelsToken, ...secretsFromEnvironment(process.env)]
   if (values['dry-run']) {
     const plan = await planPipeline({ source, configPath: values.config, maxCalls: cap })
     showWarnings(plan.warnings)
@@ -117,18 +117,7 @@ export async function main(argv: string[]): Promise<number> {
   const outcome = await runPipeline({
     source,
     configPath: values.config,
-    providers: config =>
-      createProviderRegistry({
-        modelsToken,
-        modelsEndpoint,
-        env: process.env,
-        workdir: values.repo,
-        timeoutMs: Math.round(requestTimeoutSeconds * 1000),
-        deadline: createDeadline(Math.round(deadlineMinutes * 60_000), '--deadline'),
-        maxRetries: 6,
-        ...providerSettings(config),
-        onSecret: secret => secrets.push(secret)
-      }),
+    providers,
     concurrency,
     cache,
     maxCalls: cap,
@@ -174,13 +163,6 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(`${redactSecrets(printed, secrets)}\n`)
   process.stderr.write(`promptgate: verdict ${final.verdict}\n`)
   return EXIT[final.verdict]
-}
-
-function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} takes a number above 0, not "${raw}"`)
-  return value
 }
 
 main(process.argv.slice(2)).then(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core'
-import Ajv from 'ajv'
-import addFormats from 'ajv-formats'
+import { Ajv } from 'ajv'
+import addFormatsPlugin from 'ajv-formats'
 import { readFileSync } from 'node:fs'
 import { compileFlagd, FRACTIONAL_TOTAL_WEIGHT } from '../../../src/registry/flagd.js'
 import { compileSnapshot } from '../../../src/registry/snapshot.js'
@@ -11,6 +11,8 @@ import { contentDigest } from '../../../src/registry/digest.js'
 import { content } from './registry-helpers.js'
 
 const PROMPT = 'prompts/triage.prompt.yml'
+// ajv-formats is CommonJS; under NodeNext its default import is the module namespace.
+const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv
 const schema = JSON.parse(readFileSync('schema/registry-snapshot.schema.json', 'utf8'))
 
 function versions(count: number): VersionRecord[] {
