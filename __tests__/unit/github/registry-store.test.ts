@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { UserError } from '../../../src/errors.js'
 import { createOctokit } from '../../../src/github/octokit.js'
@@ -5,6 +6,7 @@ import { createGitHubRegistryStore } from '../../../src/github/registry-store.js
 import type { RegistryStore } from '../../../src/registry/store.js'
 import { createBareRepo, type BareRepo } from '../../helpers/bare-repo.js'
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../../helpers/fake-github.js'
+import { createTwoCommitRepo } from '../../helpers/git-repo.js'
 
 const branch = 'promptgate/registry'
 let bare: BareRepo
@@ -195,6 +197,21 @@ describe('the registry branch through the Git Database API', () => {
     expect((failure as UserError).message).toMatch(/403: Resource not accessible by integration/)
     expect((failure as UserError).message).toMatch(/permissions: contents: write/)
     expect(bare.git('for-each-ref')).toBe('')
+  })
+
+  it("writes into a work tree's repository without touching its checkout or its other branches", async () => {
+    const repo = createTwoCommitRepo({ 'a.txt': 'base' }, { 'a.txt': 'head' })
+    try {
+      await start({ gitDir: repo.dir })
+      const outcome = await store().write({ files: { 'snapshot.json': '{}' }, message: 'registry' })
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim()
+      expect(outcome).toEqual({ status: 'committed', sha: git('rev-parse', `refs/heads/${branch}`) })
+      expect(git('rev-parse', 'main')).toBe(repo.headSha)
+      expect(git('status', '--porcelain')).toBe('')
+      expect(git('rev-list', '--count', `refs/heads/${branch}`)).toBe('1')
+    } finally {
+      repo.remove()
+    }
   })
 
   it('passes on other failures as they are', async () => {
