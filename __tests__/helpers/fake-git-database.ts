@@ -333,7 +333,8 @@ export function createGitDatabase(deps: GitDatabaseDeps) {
       try {
         const env = { GIT_INDEX_FILE: join(scratch, 'index') }
         await text(base ? ['read-tree', base] : ['read-tree', '--empty'], { env })
-        await text(['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` })
+        if (lines.length > 0)
+          await text(['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` })
         const tree = await text(['write-tree'], { env })
         const json = await treeJson(tree, false)
         return { status: 201, json, headers: { location: json.url } }

@@ -105,8 +105,9 @@ export function createGitHubRegistryStore(octokit: Octokit, location: GitHubRegi
   }
 
   async function write(change: RegistryWrite): Promise<RegistryWriteOutcome> {
+    // A read, outside the try: only a refused write means the token lacks `contents: write`.
+    const baseTree = change.parent ? await commitTree(change.parent) : undefined
     try {
-      const baseTree = change.parent ? await commitTree(change.parent) : undefined
       const tree = []
       for (const [path, content] of Object.entries(change.files)) {
         const { data } = await octokit.rest.git.createBlob({ owner, repo, content, encoding: 'utf-8' })

@@ -214,6 +214,16 @@ describe('the registry branch through the Git Database API', () => {
     }
   })
 
+  it('does not blame the token for a parent commit GitHub does not have', async () => {
+    await start()
+    const failure = await store()
+      .write({ parent: 'f'.repeat(40), files: { 'snapshot.json': '{}' }, message: 'x' })
+      .catch((error: unknown) => error)
+    expect(failure).not.toBeInstanceOf(UserError)
+    expect((failure as { status?: number }).status).toBe(404)
+    expect(github.requests.filter(request => request.method !== 'GET')).toEqual([])
+  })
+
   it('passes on other failures as they are', async () => {
     await start({ faults: [{ method: 'POST', path: '/repos/octo-org/prompts/git/commits', status: 500 }] })
     const failure = await store()
