@@ -214,6 +214,24 @@ describe('the registry branch through the Git Database API', () => {
     }
   })
 
+  it('leaves the branch where it was when GitHub refuses to move it', async () => {
+    await start()
+    const registry = store()
+    await registry.write({ files: { 'snapshot.json': '1' }, message: 'one' })
+    const before = tip()
+    github.state.faults.push({
+      method: 'PATCH',
+      status: 403,
+      message: 'Resource not accessible by integration'
+    })
+    const failure = await registry
+      .write({ parent: before, files: { 'snapshot.json': '2' }, message: 'two' })
+      .catch((error: unknown) => error)
+    expect((failure as UserError).message).toMatch(/contents: write/)
+    expect(tip()).toBe(before)
+    expect(show(tip(), 'snapshot.json')).toBe('1')
+  })
+
   it('does not blame the token for a parent commit GitHub does not have', async () => {
     await start()
     const failure = await store()
