@@ -7,6 +7,10 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createDeployments, type FakeDeployment } from './fake-deployments.js'
+import { createGitDatabase } from './fake-git-database.js'
+
+export type { FakeDeployment, FakeDeploymentStatus } from './fake-deployments.js'
 
 export type FakeDiffStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged'
 
@@ -147,6 +151,13 @@ export interface FakeGitHubOptions {
   artifacts?: FakeArtifactSeed[]
   workflowRuns?: FakeWorkflowRun[]
   delays?: FakeDelay[]
+  /**
+   * A real git repository (bare, or a work tree such as the world's) that the Git Database routes
+   * (refs, commits, trees, blobs) read and write with git plumbing. Without it they answer 500.
+   */
+  gitDir?: string
+  /** A recursive tree listing longer than this is cut and marked `truncated`; default GitHub's 100,000. */
+  treeEntryLimit?: number
 }
 
 /** An artifact of a workflow run: a zip the fake serves from its storage URL after a 302. */
@@ -200,6 +211,10 @@ export interface FakeGitHubState {
   faults: FakeFault[]
   artifacts: FakeArtifact[]
   workflowRuns: FakeWorkflowRun[]
+  gitDir?: string
+  treeEntryLimit: number
+  /** Deployments created through the API, each with its statuses, oldest first. */
+  deployments: FakeDeployment[]
 }
 
 export interface RecordedRequest {
@@ -244,7 +259,17 @@ export const fakeGitHubRoutes = [
   { method: 'GET', path: '/repos/{owner}/{repo}/commits/{commit_sha}/pulls' },
   { method: 'GET', path: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts' },
   { method: 'GET', path: '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}' },
-  { method: 'GET', path: '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs' }
+  { method: 'GET', path: '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/git/ref/{ref}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/git/commits/{commit_sha}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/git/blobs/{file_sha}' },
+  { method: 'POST', path: '/repos/{owner}/{repo}/git/blobs' },
+  { method: 'POST', path: '/repos/{owner}/{repo}/git/trees' },
+  { method: 'POST', path: '/repos/{owner}/{repo}/git/commits' },
+  { method: 'POST', path: '/repos/{owner}/{repo}/git/refs' },
+  { method: 'PATCH', path: '/repos/{owner}/{repo}/git/refs/{ref}' },
+  { method: 'POST', path: '/repos/{owner}/{repo}/deployments' },
+  { method: 'POST', path: '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses' }
 ] as const
 
 /** GitHub lists at most this many files of a pull request. */
@@ -345,7 +370,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     },
     faults: options.faults ?? [],
     artifacts: (options.artifacts ?? []).map((seed, index) => ({ ...seed, id: 5_000_000_000 + index })),
-    workflowRuns: options.workflowRuns ?? []
+    workflowRuns: options.workflowRuns ?? [],
+    gitDir: options.gitDir,
+    treeEntryLimit: options.treeEntryLimit ?? 100_000,
+    deployments: []
   }
   const requests: RecordedRequest[] = []
   let apiUrl = ''
@@ -986,7 +1014,44 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     return { sha, url: `${repoApi}/git/trees/${sha}`, tree: entries, truncated: false }
   }
 
-  const handlers: Record<string, (context: Context) => Reply> = {
+  const gitDatabase = createGitDatabase({
+    gitDir: () => state.gitDir,
+    repoApi: () => `${apiUrl}/repos/${state.owner}/${state.repo}`,
+    webRepo: () => `${webUrl}/${state.owner}/${state.repo}`,
+    isThisRepo,
+    forbiddenWrite,
+    error,
+    identity: () => {
+      const user = state.tokenUser ?? actionsBot
+      return { name: user.login, email: `${build.user(user).id}+${user.login}@users.noreply.github.com` }
+    },
+    treeEntryLimit: () => state.treeEntryLimit
+  })
+  const gitTreeRoute = gitDatabase.handlers['GET /repos/{owner}/{repo}/git/trees/{tree_sha}']!
+  const deployments = createDeployments({
+    deployments: () => state.deployments,
+    repoApi: () => `${apiUrl}/repos/${state.owner}/${state.repo}`,
+    isThisRepo,
+    forbiddenWrite,
+    error,
+    resolveCommit: async ref => {
+      if (state.gitDir) return gitDatabase.resolveCommit(ref)
+      if (ref === state.base.ref) return state.base.sha
+      if (ref === state.head.ref) return state.head.sha
+      return knownCommit(ref) ? ref : undefined
+    },
+    creator: () => {
+      const user = state.tokenUser ?? actionsBot
+      return { login: user.login, json: build.user(user) }
+    },
+    app: () => (state.tokenUser ? null : build.actionsApp()),
+    tick
+  })
+
+  const { 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': _gitTrees, ...gitRoutes } = gitDatabase.handlers
+  const handlers: Record<string, (context: Context) => Reply | Promise<Reply>> = {
+    ...gitRoutes,
+    ...deployments.handlers,
     'GET /repos/{owner}/{repo}/pulls/{pull_number}': ({ params }) =>
       isThisPull(params, 'pull_number')
         ? { status: 200, json: build.pullRequest() }
@@ -1116,8 +1181,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       }
     },
 
-    'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': ({ params, query }) => {
+    'GET /repos/{owner}/{repo}/git/trees/{tree_sha}': context => {
+      const { params, query } = context
       const tree = isThisRepo(params) ? treeAt(params.tree_sha ?? '') : undefined
+      if (!tree && state.gitDir) return gitTreeRoute(context)
       if (!tree) return notFound(`${docs}/git/trees#get-a-tree`)
       // GitHub recurses when `recursive` has any value at all, "false" and "0" included.
       return { status: 200, json: gitTree(params.tree_sha ?? '', tree, query.recursive !== undefined) }
@@ -1281,7 +1348,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     const delay = (options.delays ?? []).find(candidate => matches(candidate, method, recorded.path))
     if (delay) await new Promise(resolve => setTimeout(resolve, delay.ms))
 
-    const reply = ((): Reply => {
+    const reply = await (async (): Promise<Reply> => {
       if (text) {
         try {
           recorded.body = JSON.parse(text)
@@ -1310,7 +1377,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       const params = Object.fromEntries(
         Object.entries(groups).map(([name, value]) => [name, safeDecode(value)])
       )
-      const handled = route.handler({
+      const handled = await route.handler({
         params,
         query: recorded.query,
         body: recorded.body,
@@ -1381,14 +1448,18 @@ function paginate(context: Context, items: unknown[]): Reply {
   }
 }
 
-/** `{name}` matches one segment; `{path}` (x-multi-segment in the description) matches several. */
+/**
+ * `{name}` matches one segment; `{path}` (x-multi-segment in the description) and `{ref}` (a ref such
+ * as `heads/promptgate/registry`, which Octokit sends with its slashes as `%2F` but GitHub also
+ * takes as plain segments) match several.
+ */
 function routePattern(template: string): RegExp {
   const source = template
     .split(/(\{[a-z_]+\})/)
     .map(part => {
       const name = /^\{([a-z_]+)\}$/.exec(part)?.[1]
       if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      return name === 'path' ? `(?<${name}>.+)` : `(?<${name}>[^/]+)`
+      return name === 'path' || name === 'ref' ? `(?<${name}>.+)` : `(?<${name}>[^/]+)`
     })
     .join('')
   return new RegExp(`^${source}$`)

@@ -90,3 +90,34 @@ export function workflowRunPayload(options: WorkflowRunOptions): Record<string, 
   })
   return payload
 }
+
+interface IssueCommentPayload {
+  action: string
+  issue: { number: number }
+  comment: { body: string; user: { login: string; type: string } }
+  repository: { name: string; full_name: string; owner: { login: string } }
+  sender: { login: string; type: string }
+}
+
+/**
+ * A real `issue_comment` payload from @octokit/webhooks-examples (issue #1 of Codertocat/Hello-World),
+ * with the comment's body and author replaced.
+ */
+export function issueCommentPayload(
+  body: string,
+  author: { login: string; type?: 'User' | 'Bot' },
+  action: 'created' | 'edited' | 'deleted' = 'created'
+): IssueCommentPayload {
+  const event = (examples as unknown as { name: string; examples: IssueCommentPayload[] }[]).find(
+    e => e.name === 'issue_comment'
+  )
+  const example = event?.examples.find(e => e.action === action)
+  if (!example) throw new Error(`no issue_comment.${action} example in @octokit/webhooks-examples`)
+  const payload = structuredClone(example)
+  payload.comment.body = body
+  payload.comment.user.login = author.login
+  payload.comment.user.type = author.type ?? 'User'
+  payload.sender.login = author.login
+  payload.sender.type = author.type ?? 'User'
+  return payload
+}

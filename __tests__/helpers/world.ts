@@ -77,6 +77,8 @@ export interface WorldOptions {
   commentBodyLimit?: number
   /** Requests GitHub holds before answering (see FakeDelay). */
   delays?: FakeDelay[]
+  /** The fake GitHub's Git Database routes (refs, commits, trees, blobs) work on the world's repository. */
+  gitDatabase?: boolean
 }
 
 export interface WorldRunOptions {
@@ -133,6 +135,7 @@ export async function startWorld(base: Tree, head: Tree, options: WorldOptions):
     faults: options.faults,
     commentBodyLimit: options.commentBodyLimit,
     delays: options.delays,
+    ...(options.gitDatabase ? { gitDir: repo.dir } : {}),
     head: { sha: repo.headSha },
     base: { sha: repo.baseSha }
   })

@@ -14,6 +14,11 @@ import {
   type EvaluationRun
 } from '../../../src/github/workflow-run.js'
 import { createOctokit } from '../../../src/github/octokit.js'
+import { mirrorChannelMove } from '../../../src/github/deployments.js'
+import { readCommentCommand, replyToComment } from '../../../src/github/comment-command.js'
+import { createGitHubRegistryStore } from '../../../src/github/registry-store.js'
+import { createBareRepo, type BareRepo } from '../../helpers/bare-repo.js'
+import { issueCommentPayload } from '../../helpers/payloads.js'
 import {
   fakeGitHubRoutes,
   startFakeGitHub,
@@ -26,10 +31,13 @@ import { pullRequest, sha } from './fixtures.js'
 
 let description: GitHubDescription
 let github: FakeGitHub
+let bare: BareRepo
 
 beforeAll(async () => {
   description = new GitHubDescription()
+  bare = createBareRepo()
   github = await startFakeGitHub({
+    gitDir: bare.dir,
     owner: 'octo-org',
     repo: 'prompts',
     number: 7,
@@ -67,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await github?.close()
+  bare?.remove()
 })
 
 /** Sends `METHOD /template` with params to the fake through our client; returns what came back. */
@@ -395,4 +404,212 @@ describe('what the workflow_run publisher sends is what GitHub describes', () =>
   })
 
   it('sends only described query parameters', () => expectDescribedQueries(ours))
+})
+
+describe("the fake GitHub's Git Database and Deployments routes match GitHub's described shapes", () => {
+  const git = {
+    blob: 'POST /repos/{owner}/{repo}/git/blobs',
+    getBlob: 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}',
+    tree: 'POST /repos/{owner}/{repo}/git/trees',
+    getTree: 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+    commit: 'POST /repos/{owner}/{repo}/git/commits',
+    getCommit: 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
+    createRef: 'POST /repos/{owner}/{repo}/git/refs',
+    getRef: 'GET /repos/{owner}/{repo}/git/ref/{ref}',
+    updateRef: 'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    deploy: 'POST /repos/{owner}/{repo}/deployments',
+    status: 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses'
+  }
+
+  /** Calls the route, checks the status and the described shape; returns the body. */
+  async function expectCall(route: string, params: Record<string, unknown>, expectedStatus: number) {
+    const { status, data } = await call(route, params)
+    expect({ route, status }).toEqual({ route, status: expectedStatus })
+    expectDescribed(route, status, data)
+    return data as Record<string, unknown> & { sha: string }
+  }
+
+  it('writes and reads blobs, trees, commits and refs, refusing what GitHub refuses', async () => {
+    const blob = await expectCall(git.blob, { content: 'hello\n', encoding: 'utf-8' }, 201)
+    expect(bare.git('cat-file', 'blob', blob.sha)).toBe('hello')
+    await expectCall(git.blob, {}, 422)
+    const fetched = await expectCall(git.getBlob, { file_sha: blob.sha }, 200)
+    expect(Buffer.from(fetched.content as string, 'base64').toString()).toBe('hello\n')
+    await expectCall(git.getBlob, { file_sha: 'f'.repeat(40) }, 404)
+
+    const entry = { path: 'versions/a.json', mode: '100644', type: 'blob', sha: blob.sha }
+    const tree = await expectCall(git.tree, { tree: [entry] }, 201)
+    await expectCall(git.tree, { tree: [{ ...entry, sha: 'f'.repeat(40) }] }, 422)
+    await expectCall(git.tree, { tree: [{ ...entry, path: '../escape' }] }, 422)
+    await expectCall(git.tree, { tree: [entry], base_tree: 'f'.repeat(40) }, 422)
+    const listed = await expectCall(git.getTree, { tree_sha: tree.sha, recursive: 'true' }, 200)
+    expect((listed.tree as { path: string }[]).map(item => item.path)).toEqual([
+      'versions',
+      'versions/a.json'
+    ])
+
+    const first = await expectCall(git.commit, { message: 'one', tree: tree.sha, parents: [] }, 201)
+    expect(first.parents).toEqual([])
+    await expectCall(git.commit, { message: 'x', tree: 'f'.repeat(40) }, 422)
+    await expectCall(git.commit, { message: 'x', tree: tree.sha, parents: ['f'.repeat(40)] }, 422)
+    await expectCall(git.getCommit, { commit_sha: first.sha }, 200)
+    await expectCall(git.getCommit, { commit_sha: 'f'.repeat(40) }, 404)
+
+    const ref = 'refs/heads/promptgate/registry'
+    await expectCall(git.createRef, { ref, sha: first.sha }, 201)
+    const again = await call(git.createRef, { ref, sha: first.sha })
+    expect([again.status, (again.data as { message: string }).message]).toEqual([
+      422,
+      'Reference already exists'
+    ])
+    expectDescribed(git.createRef, again.status, again.data)
+    await expectCall(git.createRef, { ref: 'heads/x', sha: first.sha }, 422)
+    const got = await expectCall(git.getRef, { ref: 'heads/promptgate/registry' }, 200)
+    expect(got).toMatchObject({ ref, object: { type: 'commit', sha: first.sha } })
+    // GitHub takes the ref's slashes encoded (as Octokit sends them) or as plain path segments.
+    const plain = await fetch(`${github.url}/repos/octo-org/prompts/git/ref/heads/promptgate/registry`, {
+      headers: { authorization: 'token ghs_contract' }
+    })
+    expect(plain.status).toBe(200)
+    await expectCall(git.getRef, { ref: 'heads/nope' }, 404)
+
+    const nextTree = await expectCall(
+      git.tree,
+      { base_tree: tree.sha, tree: [{ path: 'snapshot.json', mode: '100644', type: 'blob', content: '{}' }] },
+      201
+    )
+    const second = await expectCall(
+      git.commit,
+      { message: 'two', tree: nextTree.sha, parents: [first.sha] },
+      201
+    )
+    expect(bare.git('ls-tree', '-r', '--name-only', second.sha).split('\n')).toEqual([
+      'snapshot.json',
+      'versions/a.json'
+    ])
+    await expectCall(git.updateRef, { ref: 'heads/promptgate/registry', sha: second.sha, force: false }, 200)
+    const backwards = await call(git.updateRef, { ref: 'heads/promptgate/registry', sha: first.sha })
+    expect([backwards.status, (backwards.data as { message: string }).message]).toEqual([
+      422,
+      'Update is not a fast forward'
+    ])
+    expectDescribed(git.updateRef, backwards.status, backwards.data)
+    expect(bare.git('rev-parse', ref)).toBe(second.sha)
+    await expectCall(git.updateRef, { ref: 'heads/promptgate/registry', sha: first.sha, force: true }, 200)
+    expect(bare.git('rev-parse', ref)).toBe(first.sha)
+    await expectCall(git.updateRef, { ref: 'heads/missing', sha: first.sha }, 422)
+
+    const deployment = await expectCall(
+      git.deploy,
+      {
+        ref: first.sha,
+        environment: 'prompt/triage',
+        auto_merge: false,
+        required_contexts: [],
+        payload: { v: 1 }
+      },
+      201
+    )
+    await expectCall(git.deploy, { ref: 'no-such-branch' }, 422)
+    await expectCall(git.status, { deployment_id: deployment.id, state: 'success' }, 201)
+    await expectCall(git.status, { deployment_id: deployment.id, state: 'splendid' }, 422)
+    await expectCall(git.status, { deployment_id: 1, state: 'success' }, 404)
+  })
+
+  it('refuses every write on a read-only token', async () => {
+    github.state.readOnly = true
+    try {
+      for (const [route, params] of [
+        [git.blob, { content: 'x' }],
+        [git.tree, { tree: [] }],
+        [git.commit, { message: 'x', tree: 'f'.repeat(40) }],
+        [git.createRef, { ref: 'refs/heads/y', sha: 'f'.repeat(40) }],
+        [git.deploy, { ref: 'main' }]
+      ] as const) {
+        const data = await expectCall(route, params, 403)
+        expect(data.message).toBe('Resource not accessible by integration')
+      }
+    } finally {
+      github.state.readOnly = false
+    }
+  })
+})
+
+describe('what the registry store, the deployment mirror and comment commands send is what GitHub describes', () => {
+  let ours: RecordedRequest[]
+
+  beforeAll(async () => {
+    const octokit = createOctokit('ghs_contract', { baseUrl: github.url, retries: 0, throttle: false })
+    const from = github.requests.length
+    const store = createGitHubRegistryStore(octokit, {
+      owner: 'octo-org',
+      repo: 'prompts',
+      branch: 'registry/contract'
+    })
+    const created = await store.write({
+      files: { 'events.ndjson': 'a\n', 'versions/x.json': '{}' },
+      message: 'one'
+    })
+    expect(created.status).toBe('committed')
+    const tip = await store.read()
+    expect(await tip.read('versions/x.json')).toBe('{}')
+    expect(
+      await store.write({ parent: tip.sha, files: { 'events.ndjson': 'a\nb\n' }, message: 'two' })
+    ).toMatchObject({
+      status: 'committed'
+    })
+    const mirrored = await mirrorChannelMove(octokit, {
+      owner: 'octo-org',
+      repo: 'prompts',
+      prompt: 'prompts/triage.prompt.yml',
+      promptName: 'triage',
+      channel: 'canary',
+      to: { version: 2, digest: `sha256:${'a'.repeat(64)}`, percent: 5 },
+      registrySha: tip.sha!,
+      logUrl: 'https://github.com/octo-org/prompts/actions/runs/1'
+    })
+    expect(mirrored.status).toBe('mirrored')
+    const payload = issueCommentPayload('/promptgate promote triage', { login: 'octocat' })
+    payload.repository.owner.login = 'octo-org'
+    payload.repository.name = 'prompts'
+    payload.issue.number = 7
+    const command = await readCommentCommand(octokit, payload)
+    expect(command).toMatchObject({ status: 'allowed' })
+    await replyToComment(octokit, { owner: 'octo-org', repo: 'prompts', issueNumber: 7 }, 'Promoted.')
+    ours = github.requests.slice(from)
+  })
+
+  it('uses only described routes, each without an error', () => {
+    expect(ours.length).toBeGreaterThan(0)
+    expect(ours.filter(request => request.route === undefined)).toEqual([])
+    expect(
+      ours.filter(request => request.status >= 300).map(request => `${request.route} ${request.status}`)
+    ).toEqual([])
+  })
+
+  it('sends only described query parameters', () => expectDescribedQueries(ours))
+
+  it('sends request bodies with the required and only described properties', () => {
+    const writes = ours.filter(request => request.method !== 'GET')
+    expect([...new Set(writes.map(request => request.route))].sort()).toEqual([
+      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+      'POST /repos/{owner}/{repo}/deployments',
+      'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+      'POST /repos/{owner}/{repo}/git/blobs',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'POST /repos/{owner}/{repo}/git/refs',
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments'
+    ])
+    for (const request of writes) {
+      const schema = description.requestBodySchema(operationOf(request.route!))
+      expect(schema).toBeDefined()
+      expect({ route: request.route, problems: description.problems(schema!, request.body) }).toEqual({
+        route: request.route,
+        problems: []
+      })
+      const properties = Object.keys((schema!.properties ?? {}) as object)
+      expect(Object.keys(request.body as object).filter(key => !properties.includes(key))).toEqual([])
+    }
+  })
 })

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { createBareRepo } from '../../helpers/bare-repo.js'
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../../helpers/fake-github.js'
 import { sha } from './fixtures.js'
 
@@ -189,5 +190,45 @@ describe('fake GitHub requests', () => {
         labels: []
       })
     ).rejects.toThrow(/"deleted" is not a diff status/)
+  })
+})
+
+describe("the fake GitHub's refs on a real repository", () => {
+  it('lets exactly one of two racing fast-forwards win, both children of the same tip', async () => {
+    const bare = createBareRepo()
+    try {
+      await fake({ gitDir: bare.dir })
+      const api = `${github!.url}/repos/octo-org/prompts/git`
+      const send = async (method: string, path: string, body: unknown) => {
+        const response = await fetch(`${api}/${path}`, { method, body: JSON.stringify(body) })
+        return { status: response.status, json: (await response.json()) as Record<string, unknown> }
+      }
+      const tree = (
+        await send('POST', 'trees', { tree: [{ path: 'a.txt', mode: '100644', type: 'blob', content: 'a' }] })
+      ).json.sha
+      const commit = async (message: string, parents: string[]) =>
+        (await send('POST', 'commits', { message, tree, parents })).json.sha as string
+      const root = await commit('root', [])
+      expect((await send('POST', 'refs', { ref: 'refs/heads/a/b', sha: root })).status).toBe(201)
+      for (let round = 0; round < 5; round++) {
+        const tip = bare.git('rev-parse', 'refs/heads/a/b')
+        const [left, right] = await Promise.all([
+          commit(`left ${round}`, [tip]),
+          commit(`right ${round}`, [tip])
+        ])
+        const answers = await Promise.all([
+          send('PATCH', 'refs/heads/a/b', { sha: left }),
+          send('PATCH', 'refs/heads/a/b', { sha: right })
+        ])
+        expect(answers.map(answer => answer.status).sort()).toEqual([200, 422])
+        const winner = answers[0]!.status === 200 ? left : right
+        expect(bare.git('rev-parse', 'refs/heads/a/b')).toBe(winner)
+        expect(answers.find(answer => answer.status === 422)?.json.message).toBe(
+          'Update is not a fast forward'
+        )
+      }
+    } finally {
+      bare.remove()
+    }
   })
 })

@@ -92,11 +92,16 @@ export class GitHubDescription {
   }
 }
 
-/** OpenAPI 3.0 → JSON Schema: `nullable` becomes a null type, `discriminator` goes (oneOf suffices). */
+/**
+ * OpenAPI 3.0 → JSON Schema: `nullable` becomes a null type, `discriminator` goes. A `oneOf` becomes an
+ * `anyOf`: GitHub's alternatives overlap (a 422 is a `validation-error` or a
+ * `repository-rule-violation-error`, which requires nothing, so every body matches both).
+ */
 function toJsonSchema(node: Json): Json {
   if (Array.isArray(node)) return node.map(toJsonSchema)
   if (node === null || typeof node !== 'object') return node
-  const { nullable, discriminator: _discriminator, ...rest } = node
+  const { nullable, discriminator: _discriminator, oneOf, ...others } = node
+  const rest = oneOf === undefined ? others : { ...others, anyOf: oneOf }
   const converted = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, toJsonSchema(value)]))
   if (nullable !== true) return converted
   if (typeof converted.type === 'string') {
