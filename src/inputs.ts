@@ -24,6 +24,22 @@ export interface ActionInputs {
   requestTimeoutMs: number
   /** The whole evaluation's limit, from `deadline` (minutes). */
   deadlineMs: number
+  /** `registry`: a push to the default branch registers the versions it changed. */
+  registry: boolean
+  registryBranch: string
+  /** A registry command for workflow_dispatch; undefined when `command` is empty. */
+  command?: RegistryCommandInputs
+  /** `deployments`: mirror channel moves as GitHub Deployments. */
+  deployments: boolean
+}
+
+export const registryCommands = ['promote', 'canary', 'rollback', 'pause'] as const
+
+export interface RegistryCommandInputs {
+  command: (typeof registryCommands)[number]
+  prompt: string
+  version?: number
+  percent?: number
 }
 
 export const actionModes = ['evaluate', 'publish'] as const
@@ -97,7 +113,42 @@ export function readInputs(): ActionInputs {
     maxCalls: countInput('max-calls'),
     mode: modeInput(),
     requestTimeoutMs: Math.round(1000 * positiveNumberInput('request-timeout', 60, 'seconds')),
-    deadlineMs: Math.round(60_000 * positiveNumberInput('deadline', 60, 'minutes'))
+    deadlineMs: Math.round(60_000 * positiveNumberInput('deadline', 60, 'minutes')),
+    registry: booleanInput('registry', false),
+    registryBranch: core.getInput('registry-branch').trim() || 'promptgate/registry',
+    command: commandInputs(),
+    deployments: booleanInput('deployments', false)
+  }
+}
+
+const fixIt = `fix it in the workflow's "with:" block`
+
+function commandInputs(): RegistryCommandInputs | undefined {
+  const command = core.getInput('command').trim().toLowerCase()
+  if (command === '') return undefined
+  if (!(registryCommands as readonly string[]).includes(command)) {
+    throw new UserError(`input "command" must be promote, canary, rollback or pause, not "${command}"; ${fixIt}`)
+  }
+  const prompt = core.getInput('prompt').trim()
+  if (prompt === '') throw new UserError(`input "command" ${command} needs the input "prompt" (a prompt's repository path); ${fixIt}`)
+  const rawVersion = core.getInput('version').trim()
+  const version = rawVersion === '' ? undefined : Number(rawVersion.replace(/^v/i, ''))
+  if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
+    throw new UserError(`input "version" must be a version number such as 3 or v3, not "${rawVersion}"; ${fixIt}`)
+  }
+  const rawPercent = core.getInput('percent').trim().replace(/%$/, '')
+  const percent = rawPercent === '' ? undefined : Number(rawPercent)
+  if (percent !== undefined && (!Number.isFinite(percent) || percent < 0 || percent > 100)) {
+    throw new UserError(`input "percent" must be a number from 0 to 100, not "${rawPercent}"; ${fixIt}`)
+  }
+  if (command === 'canary' && percent === undefined) {
+    throw new UserError(`input "command" canary needs the input "percent" (0 to 100); ${fixIt}`)
+  }
+  return {
+    command: command as RegistryCommandInputs['command'],
+    prompt,
+    ...(version !== undefined ? { version } : {}),
+    ...(percent !== undefined ? { percent } : {})
   }
 }
 

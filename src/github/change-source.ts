@@ -171,3 +171,40 @@ export function createSnapshotSource(
     }
   }
 }
+
+/**
+ * A push from `before` to `sha`: the files whose blobs differ between the two trees, each version read
+ * from the API. A new branch (no `before`) lists every file as added.
+ */
+export function createPushSource(
+  octokit: Octokit,
+  push: { owner: string; repo: string; sha: string; before?: string },
+  options: ApiChangeSourceOptions = {}
+): ChangeSource {
+  const base = push.before ?? push.sha
+  const api = createApiChangeSource(octokit, { ...push, number: 0, baseSha: base, headSha: push.sha }, options)
+  const blobs = async (ref: string): Promise<Map<string, string>> => {
+    const { data } = await octokit.rest.git.getTree({ owner: push.owner, repo: push.repo, tree_sha: ref, recursive: 'true' })
+    if (data.truncated) options.warn?.(`GitHub listed only part of the file tree at ${ref.slice(0, 7)} (it is too large).`)
+    return new Map(data.tree.flatMap(entry => (entry.type === 'blob' && entry.path && entry.sha ? [[entry.path, entry.sha]] : [])))
+  }
+  return {
+    baseRef: base,
+    headRef: push.sha,
+    read: (ref, path) => api.read(ref, path),
+    listFiles: ref => api.listFiles(ref),
+    async listChangedFiles(): Promise<ChangedFile[]> {
+      const after = await blobs(push.sha)
+      if (!push.before) return [...after.keys()].map(path => ({ path, status: 'added' as const }))
+      const before = await blobs(push.before)
+      const changed: ChangedFile[] = []
+      for (const [path, sha] of after) {
+        const old = before.get(path)
+        if (old === undefined) changed.push({ path, status: 'added' })
+        else if (old !== sha) changed.push({ path, status: 'modified' })
+      }
+      for (const path of before.keys()) if (!after.has(path)) changed.push({ path, status: 'removed' })
+      return changed
+    }
+  }
+}

@@ -155,7 +155,11 @@ export interface DefaultBranchPush {
   owner: string
   repo: string
   sha: string
+  /** The commit before the push; undefined for a new branch (GitHub sends zeros). */
+  before?: string
   branch: string
+  /** Who pushed (the merger of a pull request). */
+  pusher?: string
 }
 
 /**
@@ -177,6 +181,16 @@ export function readDefaultBranchPush(payload: unknown): DefaultBranchPush {
     owner: read.string('repository.owner.login'),
     repo: read.string('repository.name'),
     sha: read.string('after'),
+    ...beforeOf(read.optional('before')),
+    ...pusherOf(read.optional('pusher.name')),
     branch
   }
+}
+
+function beforeOf(before: unknown): { before?: string } {
+  return typeof before === 'string' && /^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before) ? { before } : {}
+}
+
+function pusherOf(name: unknown): { pusher?: string } {
+  return typeof name === 'string' && name !== '' ? { pusher: name } : {}
 }

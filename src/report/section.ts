@@ -2,6 +2,7 @@ import type { CaseChange } from '../compare/types.js'
 import { escapeHtmlText } from './escape.js'
 import { plural } from './format.js'
 import type { RowPlan, SectionPlan } from './plan.js'
+import type { RegisteredBase } from './types.js'
 
 const LISTED_CHANGES: CaseChange[] = ['error', 'regressed', 'new', 'improved', 'changed']
 
@@ -21,12 +22,18 @@ function icon(section: SectionPlan): string {
 }
 
 /** `<details>` opening with a one-line summary; open when the prompt needs attention. */
-export function renderSectionOpen(section: SectionPlan): string {
+export function renderSectionOpen(section: SectionPlan, base?: RegisteredBase): string {
   const { prompt, counts } = section
   const open = counts.error > 0 || prompt.regressed
   const path = `<code>${escapeHtmlText(prompt.path, 160)}</code>`
   const counted = describeCounts(counts, [...LISTED_CHANGES, 'unchanged']).join(' · ')
-  return `<details${open ? ' open' : ''}>\n<summary>${icon(section)} ${path} — ${counted}</summary>`
+  const registered = base ? ` — ${describeBase(base)}` : ''
+  return `<details${open ? ' open' : ''}>\n<summary>${icon(section)} ${path}${registered} — ${counted}</summary>`
+}
+
+/** `base: v3, stable`: the registered version the pull request changes, and the channels serving it. */
+export function describeBase(base: RegisteredBase): string {
+  return [`base: v${base.version}`, ...base.channels.map(channel => escapeHtmlText(channel, 20))].join(', ')
 }
 
 /** What the section does not list: unchanged cases, and rows left out for size. */

@@ -26,6 +26,14 @@ export interface ReportContext {
   warnings?: { message: string; file?: string; line?: number }[]
   /** A one-sentence error, when the verdict is `error`. */
   error?: string
+  /** By prompt path: the registered version the pull request's base is, and the channels serving it. */
+  baseVersions?: Record<string, RegisteredBase>
+}
+
+export interface RegisteredBase {
+  version: number
+  /** `stable`, `canary`, `latest`: the channels that point at it. */
+  channels: string[]
 }
 
 export interface ReportInput {
