@@ -44,7 +44,7 @@ export interface GitHubSourceOptions {
     /** The registry branch; default `promptgate/registry`. */
     ref?: string;
     token?: string;
-    /** How old the copy may get before `get` starts a background refresh; default `refreshSeconds`. */
+    /** How old the copy may get before `get` starts a background refresh; default `refreshSeconds` (or 60). */
     ttlSeconds?: number;
     /** Default `https://api.github.com`; GitHub Enterprise Server: `https://HOST/api/v3`. */
     apiUrl?: string;

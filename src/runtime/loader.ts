@@ -24,7 +24,8 @@ export function createPromptLoader(options: PromptLoaderOptions): PromptLoader {
   }
   const sources = options.sources.map(toSnapshotSource)
   const refreshSeconds = options.refreshSeconds ?? 60
-  const ttlMs = 1000 * (sources.find(source => source.ttlSeconds !== undefined)?.ttlSeconds ?? refreshSeconds)
+  const ttlSeconds = sources.find(source => source.ttlSeconds !== undefined)?.ttlSeconds
+  const ttlMs = 1000 * (ttlSeconds ?? (refreshSeconds > 0 ? refreshSeconds : 60))
   const lastKnownGood = sources.findIndex(source => source.save)
 
   let current: Current | undefined
