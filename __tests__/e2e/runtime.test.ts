@@ -41,7 +41,20 @@ describe('dist/runtime.js', () => {
     const source = await readFile(BUNDLE, 'utf8')
     const imports = Array.from(source.matchAll(/(?:from|import)\s*["']([^"']+)["']/g), match => match[1])
     expect(imports.every(spec => spec?.startsWith('node:'))).toBe(true)
-    expect((await stat(BUNDLE)).size).toBeLessThan(16_000)
+    expect((await stat(BUNDLE)).size).toBeLessThan(10_000) // the README says under 10 KB
+  })
+
+  it("does not keep a service alive: the refresh timer is unref()'d", async () => {
+    const bundled = join(dir, 'alive.json')
+    await writeFile(bundled, JSON.stringify(registrySnapshot({ stable: 2 })))
+    const script = `const { createPromptLoader } = await import(${JSON.stringify(BUNDLE)})
+const prompts = createPromptLoader({ sources: [{ file: ${JSON.stringify(bundled)} }], refreshSeconds: 60 })
+await prompts.ready()
+console.log('v' + prompts.get(${JSON.stringify(TRIAGE)}).version)`
+    const started = Date.now()
+    const run = await runNode(['--input-type=module', '-e', script])
+    expect(run).toMatchObject({ code: 0, stdout: 'v2\n' })
+    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('picks up a moved channel within one refresh, keeps serving through a 500 and garbage, and falls back offline', async () => {

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export const CONTENTS_ROUTE = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/
+// GitHub Enterprise Server serves the same route under /api/v3.
+export const CONTENTS_ROUTE = /^(?:\/api\/v3)?\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/
 
 export interface ContentsRequest {
   path: string
@@ -43,6 +44,7 @@ export async function startFakeRegistryContents(
   let inFlight = 0
   let maxInFlight = 0
   const requests: ContentsRequest[] = []
+  const pending = new Set<NodeJS.Timeout>()
   const fake: FakeRegistryContents = {
     origin: '',
     requests,
@@ -62,6 +64,7 @@ export async function startFakeRegistryContents(
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        pending.forEach(timer => clearTimeout(timer))
         server.closeAllConnections()
         server.close(error => (error ? reject(error) : resolve()))
       })
@@ -81,7 +84,8 @@ export async function startFakeRegistryContents(
       inFlight -= 1
       if (!res.destroyed) res.writeHead(status, headers).end(text)
     }
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      pending.delete(timer)
       if (req.method !== 'GET' || !route || `${route[1]}/${route[2]}` !== repo) {
         send(404, JSON.stringify({ message: 'Not Found' }), { 'content-type': 'application/json' })
       } else if (route[3] !== 'snapshot.json' || url.searchParams.get('ref') !== ref) {
@@ -94,6 +98,7 @@ export async function startFakeRegistryContents(
         send(200, body, { 'content-type': 'application/vnd.github.raw+json; charset=utf-8', etag })
       }
     }, fake.delayMs)
+    pending.add(timer)
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

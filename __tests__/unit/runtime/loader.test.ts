@@ -66,6 +66,38 @@ describe('sources and fallback', () => {
     expect(errors).toEqual([])
   })
 
+  it('reads a GitHub Enterprise Server API URL (a path prefix, a trailing slash) and another ref', async () => {
+    const enterprise = await startFakeRegistryContents('acme/support', 'releases/prompts')
+    enterprise.setSnapshot(registrySnapshot({ stable: 5 }))
+    const prompts = createPromptLoader({
+      sources: [
+        { github: { repo: 'acme/support', ref: 'releases/prompts', apiUrl: `${enterprise.origin}/api/v3/` } }
+      ],
+      refreshSeconds: 0
+    })
+    loaders.push(prompts)
+    await prompts.ready()
+    await enterprise.close()
+    expect(prompts.get(TRIAGE)).toMatchObject({ version: 5, source: 'github' })
+    expect(enterprise.requests[0]).toMatchObject({
+      path: '/api/v3/repos/acme/support/contents/snapshot.json',
+      ref: 'releases/prompts'
+    })
+    expect(enterprise.requests[0]!.headers.authorization).toBeUndefined()
+  })
+
+  it('gives up on a GitHub answer after 5 seconds by default', async () => {
+    github.setSnapshot(registrySnapshot({ stable: 3 }))
+    github.delayMs = 7000
+    const started = Date.now()
+    const prompts = loader()
+    await prompts.ready()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4900)
+    expect(Date.now() - started).toBeLessThan(6500)
+    expect(prompts.get(TRIAGE).source).toBe('file')
+    expect(errors[0]!.message).toContain('no answer within 5000 ms')
+  }, 15_000)
+
   it('writes the last-known-good file after a GitHub load, atomically (no temporary file left)', async () => {
     const snapshot = registrySnapshot({ stable: 3 })
     github.setSnapshot(snapshot)
