@@ -8,7 +8,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core'
-import type { createPromptLoader as CreatePromptLoader, RegistrySnapshot } from '../../src/runtime/index.js'
+import type {
+  createPromptLoader as CreatePromptLoader,
+  PromptSource,
+  RegistrySnapshot
+} from '../../src/runtime/index.js'
 import {
   startFakeRegistryContents,
   waitFor,
@@ -63,11 +67,9 @@ console.log('v' + prompts.get(${JSON.stringify(TRIAGE)}).version)`
     await writeFile(bundled, JSON.stringify(registrySnapshot({ stable: 1 })))
     github.setSnapshot(registrySnapshot({ stable: 3 }))
     const errors: string[] = []
-    const sources = [
-      { github: { repo: 'acme/support', token: 'ghs_runtime', apiUrl: github.origin } },
-      { lastKnownGood: lkg },
-      { file: bundled }
-    ]
+    const origin = { repo: 'acme/support', token: 'ghs_runtime', apiUrl: github.origin }
+    const fallbacks: PromptSource[] = [{ lastKnownGood: lkg }, { file: bundled }]
+    const sources: PromptSource[] = [{ github: origin }, ...fallbacks]
     const refreshSeconds = 0.3
     const prompts = createPromptLoader({
       sources,
@@ -100,8 +102,9 @@ console.log('v' + prompts.get(${JSON.stringify(TRIAGE)}).version)`
     ]) {
       github.respondWith(failure)
       const count = github.requests.length
+      const reported = errors.length
       await waitFor(() => github.requests.length > count, `a refresh answered ${failure.status}`)
-      await waitFor(() => errors.length > 0, 'the failure to be reported')
+      await waitFor(() => errors.length > reported, 'the failure to be reported')
       expect(prompts.get(TRIAGE)).toMatchObject({ version: 4, source: 'github' })
     }
     expect(errors.some(message => message.includes('HTTP 500'))).toBe(true)
@@ -112,9 +115,9 @@ console.log('v' + prompts.get(${JSON.stringify(TRIAGE)}).version)`
     expect(github.requests.length).toBe(afterClose)
 
     // Offline: GitHub gone, the last-known-good file serves v4; without it, the bundled file serves v1.
-    const offlineSources = [
-      { github: { ...sources[0]!.github, apiUrl: 'http://127.0.0.1:2' } },
-      ...sources.slice(1)
+    const offlineSources: PromptSource[] = [
+      { github: { ...origin, apiUrl: 'http://127.0.0.1:2' } },
+      ...fallbacks
     ]
     const offline = createPromptLoader({ sources: offlineSources, refreshSeconds: 0 })
     await offline.ready()
