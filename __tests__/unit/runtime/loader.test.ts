@@ -223,6 +223,20 @@ describe('refresh', () => {
     expect(github.maxInFlight).toBe(1)
   })
 
+  it('never runs two refreshes at once, when the timer and stale gets overlap with a slow answer', async () => {
+    github.setSnapshot(registrySnapshot({ stable: 3 }))
+    const prompts = loader({ ttlSeconds: 0.01, refreshSeconds: 0.02 })
+    await prompts.ready()
+    github.delayMs = 300
+    const until = Date.now() + 700
+    while (Date.now() < until) {
+      expect(prompts.get(TRIAGE).version).toBe(3)
+      await new Promise(resolve => setTimeout(resolve, 5))
+    }
+    expect(github.requests.length).toBeGreaterThanOrEqual(2)
+    expect(github.maxInFlight).toBe(1)
+  })
+
   it('sends the ETag back; a 304 keeps the copy and counts as fresh', async () => {
     github.setSnapshot(registrySnapshot({ stable: 3 }))
     const prompts = loader({ ttlSeconds: 0.2 })
