@@ -6,7 +6,8 @@ const ROLES = new Set(['system', 'user', 'assistant'])
 
 /**
  * Parses `snapshot.json` and checks the shape the loader relies on (schema_version 1), including
- * that every channel's version is in the file. Throws one message saying what is wrong, and where.
+ * that every channel's version is in the file. Throws one message saying what is wrong, and where;
+ * returns the snapshot frozen.
  */
 export function parseSnapshot(text: string): RegistrySnapshot {
   let data: unknown
@@ -24,7 +25,16 @@ export function parseSnapshot(text: string): RegistrySnapshot {
   if (typeof data.generated_at !== 'string') throw new Error('generated_at is not a string')
   if (!isObject(data.prompts)) throw new Error('prompts is not an object')
   for (const [id, prompt] of Object.entries(data.prompts)) checkPrompt(id, prompt)
-  return data as unknown as RegistrySnapshot
+  return deepFreeze(data) as unknown as RegistrySnapshot
+}
+
+/** Every `get` hands out parts of the one snapshot; a caller's edit must not change the next answer. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze)
+    Object.freeze(value)
+  }
+  return value
 }
 
 function checkPrompt(id: string, prompt: unknown): void {

@@ -342,6 +342,17 @@ describe('get', () => {
     )
   })
 
+  it('hands out a frozen content: a caller that edits it gets an error, and the next answer is unchanged', async () => {
+    const prompts = loader()
+    await prompts.ready()
+    const answer = prompts.get(TRIAGE)
+    expect(() => answer.content.messages.push({ role: 'user', content: 'injected' })).toThrow(TypeError)
+    expect(() => ((answer.content.messages[0] as { content: string }).content = 'x')).toThrow(TypeError)
+    expect(prompts.get(TRIAGE).render({ title: 't', issue: { body: 'b' } })[0]!.content).toBe(
+      'Triage v3: label the issue.'
+    )
+  })
+
   it('names an unknown prompt and the prompts it has; names a missing channel and the channels it has', async () => {
     github.setSnapshot(registrySnapshot({ stable: 3 }))
     const prompts = loader()
