@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core'
@@ -47,6 +47,44 @@ describe('dist/runtime.js', () => {
     expect(imports.every(spec => spec?.startsWith('node:'))).toBe(true)
     expect((await stat(BUNDLE)).size).toBeLessThan(10_000) // the README says under 10 KB
   })
+
+  it('types a consumer through package.json exports (dist/runtime.d.ts)', async () => {
+    const check = join(ROOT, 'build', 'runtime-types')
+    await mkdir(check, { recursive: true })
+    const consumer = join(check, 'consumer.ts')
+    await writeFile(
+      consumer,
+      `import { createPromptLoader, type LoadedPrompt, type PromptMessage } from 'promptgate/runtime'
+const prompts = createPromptLoader({ sources: [{ file: 'snapshot.json' }, { lastKnownGood: 'lkg.json' }] })
+const p: LoadedPrompt = prompts.get('prompts/triage.prompt.yml', { key: 7, channel: 'canary' })
+const messages: PromptMessage[] = p.render({ title: 't' })
+const source: 'github' | 'last-known-good' | 'file' = p.source
+// @ts-expect-error not a channel
+prompts.get('x', { channel: 'beta' })
+export { messages, source }
+`
+    )
+    try {
+      // tsc in a process of its own: inside Jest's module VM it takes several times as long.
+      const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+      const flags = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext']
+      const run = await runNode([
+        tsc,
+        ...flags,
+        '--target',
+        'es2023',
+        '--types',
+        'node',
+        '--listFiles',
+        consumer
+      ])
+      expect(run.stdout.split('\n').filter(line => line.includes('error TS'))).toEqual([])
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain(join(ROOT, 'dist', 'runtime.d.ts'))
+    } finally {
+      await rm(check, { recursive: true, force: true })
+    }
+  }, 30_000)
 
   it("does not keep a service alive: the refresh timer is unref()'d", async () => {
     const bundled = join(dir, 'alive.json')
