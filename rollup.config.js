@@ -2,6 +2,7 @@ import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import esbuild from 'rollup-plugin-esbuild'
+import { runtimeDeclarations } from './scripts/runtime-declarations.js'
 
 // Type-checking is `npm run build` (tsc); the bundle only strips types, which keeps it fast and
 // independent of how a Rollup plugin would resolve the dependencies' type declarations.
@@ -35,5 +36,12 @@ const bundle = (input, name, extra = {}) => ({
 
 export default [
   bundle('src/index.ts', 'index'),
-  bundle('src/cli.ts', 'cli', { banner: chunk => (chunk.isEntry ? '#!/usr/bin/env node' : '') })
+  bundle('src/cli.ts', 'cli', { banner: chunk => (chunk.isEntry ? '#!/usr/bin/env node' : '') }),
+  // promptgate/runtime ships to services: one file of its own, sharing no chunk with the action.
+  {
+    input: { runtime: 'src/runtime/index.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js' },
+    plugins: [...plugins(), runtimeDeclarations({ entry: 'src/runtime/index.ts', outDir: 'src/runtime' })],
+    onwarn
+  }
 ]

@@ -1,0 +1,2 @@
+import type { PromptLoader, PromptLoaderOptions } from './types.js';
+export declare function createPromptLoader(options: PromptLoaderOptions): PromptLoader;

@@ -1,0 +1,2 @@
+export { createPromptLoader } from './loader.js'
+export type * from './types.js'
