@@ -127,14 +127,21 @@ function commandInputs(): RegistryCommandInputs | undefined {
   const command = core.getInput('command').trim().toLowerCase()
   if (command === '') return undefined
   if (!(registryCommands as readonly string[]).includes(command)) {
-    throw new UserError(`input "command" must be promote, canary, rollback or pause, not "${command}"; ${fixIt}`)
+    throw new UserError(
+      `input "command" must be promote, canary, rollback or pause, not "${command}"; ${fixIt}`
+    )
   }
   const prompt = core.getInput('prompt').trim()
-  if (prompt === '') throw new UserError(`input "command" ${command} needs the input "prompt" (a prompt's repository path); ${fixIt}`)
+  if (prompt === '')
+    throw new UserError(
+      `input "command" ${command} needs the input "prompt" (a prompt's repository path); ${fixIt}`
+    )
   const rawVersion = core.getInput('version').trim()
   const version = rawVersion === '' ? undefined : Number(rawVersion.replace(/^v/i, ''))
   if (version !== undefined && (!Number.isInteger(version) || version < 1)) {
-    throw new UserError(`input "version" must be a version number such as 3 or v3, not "${rawVersion}"; ${fixIt}`)
+    throw new UserError(
+      `input "version" must be a version number such as 3 or v3, not "${rawVersion}"; ${fixIt}`
+    )
   }
   const rawPercent = core.getInput('percent').trim().replace(/%$/, '')
   const percent = rawPercent === '' ? undefined : Number(rawPercent)

@@ -16,14 +16,28 @@ import {
 } from './github/cache.js'
 import { createGitChangeSource, isShaAvailable } from './changes/git.js'
 import type { ChangeSource } from './changes/types.js'
-import { createApiChangeSource, createSnapshotSource } from './github/change-source.js'
+import { createApiChangeSource, createPushSource, createSnapshotSource } from './github/change-source.js'
+import { readCommentCommand, replyToComment } from './github/comment-command.js'
+import {
+  baseVersions,
+  mirrorMoves,
+  registerPush,
+  registryStore,
+  runCommand,
+  type RepositoryRef
+} from './github/registry-run.js'
 import { findChangedLines } from './github/check-run.js'
-import { readDefaultBranchPush, readPullRequestEvent, type PullRequestRef } from './github/event.js'
+import {
+  readDefaultBranchPush,
+  readPullRequestEvent,
+  type DefaultBranchPush,
+  type PullRequestRef
+} from './github/event.js'
 import { gatherOverrideEvidence } from './github/override-evidence.js'
 import { createOctokit, type Octokit } from './github/octokit.js'
 import { publishFromWorkflowRun } from './github/publish-mode.js'
 import { Publisher } from './github/publisher.js'
-import { readInputs, type ActionInputs } from './inputs.js'
+import { readInputs, type ActionInputs, type RegistryCommandInputs } from './inputs.js'
 import { providersNamedInConfig } from './config/named-providers.js'
 import {
   runPipeline,
@@ -35,7 +49,8 @@ import { credentialIdentity } from './providers/credential-identity.js'
 import { createDeadline, type Deadline } from './providers/deadline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
-import type { ReportContext } from './report/types.js'
+import type { RegisteredBase, ReportContext } from './report/types.js'
+import type { ChannelRequest } from './registry/commands.js'
 import { secretsFromEnvironment, secretsOfProviders } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
@@ -235,6 +250,7 @@ async function evaluatePullRequest(
   )
   showWarnings(outcome.warnings)
   state.comparison = outcome.comparison
+  const registered = inputs.registry ? await registeredBases(octokit, pr, inputs, outcome) : undefined
 
   const final = await decideOverrideFor(outcome.comparison.verdict, octokit, pr, inputs.overrideLabel)
   state.context = {
@@ -243,6 +259,7 @@ async function evaluatePullRequest(
     ...(final.accepted ? { overrideLabel: final.accepted.label, override: final.accepted } : {}),
     ...(final.refused ? { overrideRefused: final.refused } : {}),
     ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
+    ...(registered && Object.keys(registered).length > 0 ? { baseVersions: registered } : {}),
     fullReportHint: 'the job summary of this run'
   }
   const changedLines = inputs.checkName
@@ -254,6 +271,23 @@ async function evaluatePullRequest(
   )
   core.setOutput('verdict', final.verdict)
   gate(final, inputs, outcome.comparison)
+}
+
+/** The registry is read, never written, on a pull request; a registry that cannot be read only costs the note. */
+async function registeredBases(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  inputs: ActionInputs,
+  outcome: PipelineOutcome
+): Promise<Record<string, RegisteredBase> | undefined> {
+  try {
+    return await baseVersions(registryStore(octokit, pr, inputs.registryBranch), outcome.prompts)
+  } catch (error) {
+    core.warning(
+      `promptgate: could not read the registry branch ${inputs.registryBranch}: ${errorMessage(error)}`
+    )
+    return undefined
+  }
 }
 
 /** The override is looked up only for a regression; see `decideOverride` for when the label counts. */
@@ -306,6 +340,192 @@ async function warmCache(
   else core.info(`promptgate: evaluated ${push.branch} at ${push.sha.slice(0, 7)} for the result cache`)
 }
 
+/** How a push's changes are read: the local history when the checkout has both commits, else the API. */
+async function pushSource(octokit: Octokit, push: DefaultBranchPush): Promise<ChangeSource> {
+  const workspace = process.env.GITHUB_WORKSPACE
+  if (
+    push.before &&
+    workspace !== undefined &&
+    (await isShaAvailable(workspace, push.before)) &&
+    (await isShaAvailable(workspace, push.sha))
+  ) {
+    core.info('promptgate: reading both versions from the local git history')
+    return createGitChangeSource(workspace, push.before, push.sha)
+  }
+  return createPushSource(octokit, push, { warn: core.warning })
+}
+
+/**
+ * A push to the default branch with `registry: true`: every prompt the push changed is evaluated
+ * against its version before the push, and each new version is registered with the scores it got.
+ */
+async function registerOnPush(
+  state: RunState,
+  inputs: ActionInputs,
+  octokit: Octokit,
+  payload: unknown,
+  secrets: string[]
+): Promise<void> {
+  const push = readDefaultBranchPush(payload)
+  if (state.cache) state.cache.namespace = { event: 'push', branch: push.branch }
+  const publisher = (state.publisher = new Publisher(inputs, octokit, undefined, secrets))
+  state.context = { verdict: 'error', runUrl: runUrl(), headSha: push.sha }
+  const outcome = await runPipeline(
+    pipelineOptions(inputs, await pushSource(octokit, push), state.cache, {
+      trustedConfigOnly: true,
+      trustedProviders: { reason: 'On a push', whose: "the default branch's" },
+      secrets
+    })
+  )
+  showWarnings(outcome.warnings)
+  const { verdict } = outcome.comparison
+  state.comparison = outcome.comparison
+  state.context = {
+    ...state.context,
+    verdict,
+    ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {})
+  }
+  await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
+  core.setOutput('verdict', verdict)
+  if (verdict === 'error') {
+    gate({ verdict }, inputs, outcome.comparison)
+    core.error(
+      'promptgate: nothing was registered, because the scores of a version are unknown when its calls fail'
+    )
+    return
+  }
+  const store = registryStore(octokit, push, inputs.registryBranch)
+  const registered = await registerPush(octokit, outcome, {
+    store,
+    at: push,
+    actor: push.pusher ?? process.env.GITHUB_ACTOR ?? 'unknown',
+    overrideLabel: inputs.overrideLabel,
+    warn: core.warning
+  })
+  const lines = registered.outcomes.map(entry =>
+    entry.status === 'registered'
+      ? `${entry.prompt}: registered v${entry.version} (${entry.digest.slice(0, 15)}); latest → v${entry.version}`
+      : entry.status === 'latest-moved'
+        ? `${entry.prompt}: the content of v${entry.version} again (a revert); latest → v${entry.version}`
+        : `${entry.prompt}: v${entry.version} is already latest`
+  )
+  for (const line of lines) core.info(`promptgate: ${line}`)
+  if (lines.length === 0) core.info('promptgate: the push changed no prompt; nothing to register')
+  if (registered.sha) {
+    core.setOutput('registry-commit', registered.sha)
+    await core.summary
+      .addHeading('Registered prompt versions', 3)
+      .addList(lines)
+      .write()
+      .catch(error => core.debug(`could not write the job summary: ${errorMessage(error)}`))
+    await mirrorMoves(octokit, registered.moves, registered.sha, {
+      at: push,
+      enabled: inputs.deployments,
+      logUrl: runUrl(),
+      warn: core.warning
+    })
+  }
+}
+
+function repositoryOf(payload: unknown): RepositoryRef {
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/')
+  const fromPayload = payload as { repository?: { name?: string; owner?: { login?: string } } } | null
+  const resolved = {
+    owner: fromPayload?.repository?.owner?.login ?? owner ?? '',
+    repo: fromPayload?.repository?.name ?? repo ?? ''
+  }
+  if (!resolved.owner || !resolved.repo)
+    throw new UserError('the event names no repository, and GITHUB_REPOSITORY is not set')
+  return resolved
+}
+
+function channelRequest(command: RegistryCommandInputs): ChannelRequest {
+  const { prompt, version, percent } = command
+  switch (command.command) {
+    case 'canary':
+      return { command: 'canary', prompt, percent: percent ?? 0, ...(version ? { version } : {}) }
+    case 'pause':
+      return { command: 'pause', prompt }
+    default:
+      return { command: command.command, prompt, ...(version ? { version } : {}) }
+  }
+}
+
+/** workflow_dispatch: the `command` input moves a channel; who dispatched is the actor. */
+async function runDispatchedCommand(inputs: ActionInputs, octokit: Octokit, payload: unknown): Promise<void> {
+  if (!inputs.command) {
+    throw new UserError(
+      'on workflow_dispatch promptgate runs a registry command: pass the inputs "command" (promote, canary, rollback or pause) and "prompt"'
+    )
+  }
+  const at = repositoryOf(payload)
+  const store = registryStore(octokit, at, inputs.registryBranch)
+  const outcome = await runCommand(
+    store,
+    channelRequest(inputs.command),
+    process.env.GITHUB_ACTOR ?? 'unknown'
+  )
+  core.info(`promptgate: ${outcome.summary}`)
+  if (outcome.sha) core.setOutput('registry-commit', outcome.sha)
+  await core.summary
+    .addHeading(`promptgate ${inputs.command.command}`, 3)
+    .addRaw(outcome.summary, true)
+    .write()
+    .catch(error => core.debug(`could not write the job summary: ${errorMessage(error)}`))
+  await mirrorMoves(octokit, outcome.events, outcome.sha, {
+    at,
+    enabled: inputs.deployments,
+    logUrl: runUrl(),
+    warn: core.warning
+  })
+}
+
+/** issue_comment: `/promptgate <command> <prompt> [vN] [N%]` from a user with write permission. */
+async function runCommentCommand(inputs: ActionInputs, octokit: Octokit, payload: unknown): Promise<void> {
+  const read = await readCommentCommand(octokit, payload)
+  if (!read) {
+    core.info('promptgate: the comment is not a /promptgate command; nothing to do')
+    return
+  }
+  if (read.status === 'refused') {
+    core.notice(`promptgate: nothing moved for ${read.actor}: ${read.reason}`)
+    await replyToComment(octokit, read.target, `promptgate did nothing: ${read.reason}`)
+    return
+  }
+  const store = registryStore(octokit, read.target, inputs.registryBranch)
+  const request = channelRequest({
+    command: read.command,
+    prompt: read.prompt,
+    ...(read.version ? { version: read.version } : {}),
+    ...(read.percent !== undefined ? { percent: read.percent } : {})
+  })
+  let outcome
+  try {
+    outcome = await runCommand(store, request, read.actor)
+  } catch (error) {
+    await replyToComment(
+      octokit,
+      read.target,
+      `promptgate could not ${read.command}: ${errorMessage(error)}`
+    ).catch(replyError => core.warning(`could not reply to the comment: ${errorMessage(replyError)}`))
+    throw error
+  }
+  core.info(`promptgate: ${outcome.summary}`)
+  if (outcome.sha) core.setOutput('registry-commit', outcome.sha)
+  const where = outcome.sha ? ` (registry commit ${outcome.sha.slice(0, 7)})` : ''
+  await replyToComment(
+    octokit,
+    read.target,
+    `promptgate ${read.command} by ${read.actor}: ${outcome.summary}${where}`
+  )
+  await mirrorMoves(octokit, outcome.events, outcome.sha, {
+    at: read.target,
+    enabled: inputs.deployments,
+    logUrl: runUrl(),
+    warn: core.warning
+  })
+}
+
 export async function run(): Promise<void> {
   const state: RunState = {}
   try {
@@ -336,7 +556,11 @@ export async function run(): Promise<void> {
       const published = await publishFromWorkflowRun(state, inputs, octokit, event, secrets)
       core.setOutput('verdict', published.outcome.verdict)
       gate(published.outcome, inputs, published.comparison)
-    } else if (event.name === 'push') await warmCache(state, inputs, octokit, event.payload, secrets)
+    } else if (event.name === 'workflow_dispatch') await runDispatchedCommand(inputs, octokit, event.payload)
+    else if (event.name === 'issue_comment') await runCommentCommand(inputs, octokit, event.payload)
+    else if (event.name === 'push' && inputs.registry)
+      await registerOnPush(state, inputs, octokit, event.payload, secrets)
+    else if (event.name === 'push') await warmCache(state, inputs, octokit, event.payload, secrets)
     else await evaluatePullRequest(state, inputs, octokit, event, secrets)
   } catch (error) {
     core.setOutput('verdict', 'error' satisfies Verdict)

@@ -182,11 +182,25 @@ export function createPushSource(
   options: ApiChangeSourceOptions = {}
 ): ChangeSource {
   const base = push.before ?? push.sha
-  const api = createApiChangeSource(octokit, { ...push, number: 0, baseSha: base, headSha: push.sha }, options)
+  const api = createApiChangeSource(
+    octokit,
+    { ...push, number: 0, baseSha: base, headSha: push.sha },
+    options
+  )
   const blobs = async (ref: string): Promise<Map<string, string>> => {
-    const { data } = await octokit.rest.git.getTree({ owner: push.owner, repo: push.repo, tree_sha: ref, recursive: 'true' })
-    if (data.truncated) options.warn?.(`GitHub listed only part of the file tree at ${ref.slice(0, 7)} (it is too large).`)
-    return new Map(data.tree.flatMap(entry => (entry.type === 'blob' && entry.path && entry.sha ? [[entry.path, entry.sha]] : [])))
+    const { data } = await octokit.rest.git.getTree({
+      owner: push.owner,
+      repo: push.repo,
+      tree_sha: ref,
+      recursive: 'true'
+    })
+    if (data.truncated)
+      options.warn?.(`GitHub listed only part of the file tree at ${ref.slice(0, 7)} (it is too large).`)
+    return new Map(
+      data.tree.flatMap(entry =>
+        entry.type === 'blob' && entry.path && entry.sha ? [[entry.path, entry.sha]] : []
+      )
+    )
   }
   return {
     baseRef: base,

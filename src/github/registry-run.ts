@@ -1,7 +1,13 @@
 import { decideOverride } from '../compare/override.js'
 import { errorMessage } from '../errors.js'
 import type { PipelineOutcome } from '../pipeline.js'
-import { registerVersions, runChannelCommand, type ChannelRequest, type ChannelOutcome, type RegisterOutcome } from '../registry/commands.js'
+import {
+  registerVersions,
+  runChannelCommand,
+  type ChannelRequest,
+  type ChannelOutcome,
+  type RegisterOutcome
+} from '../registry/commands.js'
 import { registerRequestsFrom } from '../registry/from-evaluation.js'
 import { contentDigest, promptContent } from '../registry/digest.js'
 import { promptStem } from '../registry/resolve.js'
@@ -56,7 +62,9 @@ async function mergedOverride(
     headArrivedAt: merged.created_at
   }
   const decided = decideOverride('regressed', await gatherOverrideEvidence(octokit, pr, label))
-  return decided.accepted ? { label: decided.accepted.label, actor: decided.accepted.actor ?? 'unknown' } : null
+  return decided.accepted
+    ? { label: decided.accepted.label, actor: decided.accepted.actor ?? 'unknown' }
+    : null
 }
 
 export interface RegisterPushOptions {
@@ -72,7 +80,7 @@ export async function registerPush(
   octokit: Octokit,
   outcome: PipelineOutcome,
   options: RegisterPushOptions
-): Promise<{ outcomes: RegisterOutcome[]; sha?: string }> {
+): Promise<{ outcomes: RegisterOutcome[]; sha?: string; moves: ChannelMovedEvent[] }> {
   const regressed = outcome.comparison.prompts.some(prompt => prompt.regressed)
   let override: VersionEval['override'] = null
   if (regressed) {
@@ -82,7 +90,7 @@ export async function registerPush(
     })
   }
   const requests = registerRequestsFrom(outcome, options.at.sha, override)
-  if (requests.length === 0) return { outcomes: [] }
+  if (requests.length === 0) return { outcomes: [], moves: [] }
   return registerVersions(options.store, requests, { actor: options.actor })
 }
 
@@ -134,7 +142,8 @@ export async function baseVersions(
   const found: Record<string, { version: number; channels: string[] }> = {}
   for (const prompt of prompts) {
     if (!prompt.base) continue
-    const history = state.histories.get(prompt.previousPath ?? prompt.path) ?? state.histories.get(prompt.path)
+    const history =
+      state.histories.get(prompt.previousPath ?? prompt.path) ?? state.histories.get(prompt.path)
     if (!history) continue
     const digest = contentDigest(promptContent(prompt.base))
     const version = history.versions.find(candidate => candidate.digest === digest)

@@ -55,7 +55,7 @@ export async function registerVersions(
   store: RegistryStore,
   requests: RegisterRequest[],
   context: CommandContext
-): Promise<{ outcomes: RegisterOutcome[]; sha?: string }> {
+): Promise<{ outcomes: RegisterOutcome[]; sha?: string; moves: ChannelMovedEvent[] }> {
   const now = context.now ?? (() => new Date())
   const { result, sha } = await transact(
     store,
@@ -127,11 +127,14 @@ export async function registerVersions(
         outcomes.push({ prompt: request.prompt, version, digest, status: 'registered' })
       }
       change.message = registerMessage(outcomes)
-      return { result: outcomes, change }
+      const moves = change.events.filter(
+        (event): event is ChannelMovedEvent => event.type === 'channel_moved'
+      )
+      return { result: { outcomes, moves }, change }
     },
     now
   )
-  return { outcomes: result, sha }
+  return sha ? { ...result, sha } : { outcomes: result.outcomes, moves: [] }
 }
 
 function registerMessage(outcomes: RegisterOutcome[]): string {

@@ -167,7 +167,8 @@ class ReportRenderer {
       const kept = section.rows.filter(row => isKept(row, selection))
       if (kept.length === 0) continue
       const omitted = section.rows.filter(row => !isKept(row, selection))
-      if (!reserved.add(renderSectionOpen(section, context.baseVersions?.[section.prompt.path]))) return undefined
+      if (!reserved.add(renderSectionOpen(section, context.baseVersions?.[section.prompt.path])))
+        return undefined
       for (const row of kept) {
         if (!reserved.add(this.row(row, selection.level))) return undefined
         shortened ||= selection.level > 0 && this.row(row, 0) !== this.row(row, selection.level)

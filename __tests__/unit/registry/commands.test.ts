@@ -63,7 +63,10 @@ describe('registerVersions', () => {
     })
     expect(snapshot().prompts['prompts/other.prompt.yml']?.channels.latest?.version).toBe(1)
     const again = await registerVersions(store, [request(PROMPT, 'two')], context)
-    expect(again).toEqual({ outcomes: [expect.objectContaining({ version: 2, status: 'unchanged' })] })
+    expect(again).toEqual({
+      outcomes: [expect.objectContaining({ version: 2, status: 'unchanged' })],
+      moves: []
+    })
   })
 
   it('maps a revert to the existing version: nothing new, latest moves back', async () => {

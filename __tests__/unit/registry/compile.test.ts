@@ -30,7 +30,12 @@ function versions(count: number): VersionRecord[] {
   })
 }
 
-function moved(channel: 'latest' | 'stable' | 'canary', to: VersionRecord | null, percent?: number, command = 'promote'): RegistryEvent {
+function moved(
+  channel: 'latest' | 'stable' | 'canary',
+  to: VersionRecord | null,
+  percent?: number,
+  command = 'promote'
+): RegistryEvent {
   return {
     type: 'channel_moved',
     at: '2026-12-01T10:00:00.000Z',
@@ -77,10 +82,18 @@ describe('compileSnapshot', () => {
   it('holds only the versions a channel points at, plus the previous stable', async () => {
     const snapshot = await compile(events, records)
     const prompt = snapshot.prompts[PROMPT]!
-    expect(Object.values(prompt.versions).map(version => version.version).sort()).toEqual([1, 2, 3, 4])
+    expect(
+      Object.values(prompt.versions)
+        .map(version => version.version)
+        .sort()
+    ).toEqual([1, 2, 3, 4])
     expect(prompt.previous_stable).toEqual({ version: 1, digest: v1.digest })
     const later = await compile([...events, moved('stable', v3), moved('canary', null)], records)
-    expect(Object.values(later.prompts[PROMPT]!.versions).map(version => version.version).sort()).toEqual([2, 3, 4])
+    expect(
+      Object.values(later.prompts[PROMPT]!.versions)
+        .map(version => version.version)
+        .sort()
+    ).toEqual([2, 3, 4])
   })
 })
 
@@ -92,7 +105,12 @@ describe('compileFlagd', () => {
     const flags = compileFlagd(await compile([moved('stable', v1), moved('canary', v2, 30)], records))
     expect(flags.flags[PROMPT]).toMatchObject({
       defaultVariant: v1.digest,
-      targeting: { fractional: [[v2.digest, 3000], [v1.digest, FRACTIONAL_TOTAL_WEIGHT - 3000]] }
+      targeting: {
+        fractional: [
+          [v2.digest, 3000],
+          [v1.digest, FRACTIONAL_TOTAL_WEIGHT - 3000]
+        ]
+      }
     })
     const core = strictFlagd(JSON.stringify(flags))
     let canary = 0
@@ -111,8 +129,8 @@ describe('compileFlagd', () => {
     const core = strictFlagd(JSON.stringify(flags))
     expect(core.resolveStringEvaluation(PROMPT, 'none', { targetingKey: 'k' }).value).toBe(v1.digest)
     // The validation can fail: a flag whose state is not ENABLED or DISABLED is refused.
-    expect(() => strictFlagd(JSON.stringify({ ...flags, flags: { [PROMPT]: { ...flags.flags[PROMPT], state: 'ON' } } }))).toThrow(
-      'invalid flagd flag configuration'
-    )
+    expect(() =>
+      strictFlagd(JSON.stringify({ ...flags, flags: { [PROMPT]: { ...flags.flags[PROMPT], state: 'ON' } } }))
+    ).toThrow('invalid flagd flag configuration')
   })
 })

@@ -10,7 +10,11 @@ const repos: ReturnType<typeof emptyRepository>[] = []
 afterEach(() => repos.splice(0).forEach(repo => repo.remove()))
 
 /** A store whose first `count` writes let `rival` write first, as a job running at the same moment would. */
-function racedBy(store: RegistryStore, rival: () => Promise<unknown>, count = 1): RegistryStore & { writes: string[] } {
+function racedBy(
+  store: RegistryStore,
+  rival: () => Promise<unknown>,
+  count = 1
+): RegistryStore & { writes: string[] } {
   let left = count
   const writes: string[] = []
   return {
@@ -34,11 +38,15 @@ describe('concurrent writers', () => {
     const store = await createLocalRegistryStore(repo.dir, BRANCH)
     const context = { actor: 'octocat', now: ticking() }
     await registerVersions(store, [request('prompts/a.prompt.yml', 'a1')], context)
-    const raced = racedBy(store, () => registerVersions(store, [request('prompts/b.prompt.yml', 'b1')], context))
+    const raced = racedBy(store, () =>
+      registerVersions(store, [request('prompts/b.prompt.yml', 'b1')], context)
+    )
     await registerVersions(raced, [request('prompts/a.prompt.yml', 'a2')], context)
     expect(raced.writes).toEqual(['moved', 'committed'])
     const state = await readRegistry(store)
-    expect(state.histories.get('prompts/a.prompt.yml')?.versions.map(version => version.version)).toEqual([1, 2])
+    expect(state.histories.get('prompts/a.prompt.yml')?.versions.map(version => version.version)).toEqual([
+      1, 2
+    ])
     expect(state.histories.get('prompts/b.prompt.yml')?.versions.map(version => version.version)).toEqual([1])
     expect(repo.git('rev-list', '--count', BRANCH)).toBe('3')
   })
@@ -48,7 +56,9 @@ describe('concurrent writers', () => {
     repos.push(repo)
     const store = await createLocalRegistryStore(repo.dir, BRANCH)
     const context = { actor: 'octocat', now: ticking() }
-    const raced = racedBy(store, () => registerVersions(store, [request('prompts/a.prompt.yml', 'same')], context))
+    const raced = racedBy(store, () =>
+      registerVersions(store, [request('prompts/a.prompt.yml', 'same')], context)
+    )
     const { outcomes } = await registerVersions(raced, [request('prompts/a.prompt.yml', 'same')], context)
     expect(outcomes[0]).toMatchObject({ version: 1, status: 'unchanged' })
     expect(raced.writes).toEqual(['moved'])
@@ -62,8 +72,14 @@ describe('concurrent writers', () => {
     const context = { actor: 'octocat', now: ticking() }
     await registerVersions(store, [request('prompts/a.prompt.yml', 'a1')], context)
     await registerVersions(store, [request('prompts/a.prompt.yml', 'a2')], context)
-    const raced = racedBy(store, () => registerVersions(store, [request('prompts/a.prompt.yml', 'a3')], context))
-    const promoted = await runChannelCommand(raced, { command: 'promote', prompt: 'prompts/a.prompt.yml', version: 2 }, context)
+    const raced = racedBy(store, () =>
+      registerVersions(store, [request('prompts/a.prompt.yml', 'a3')], context)
+    )
+    const promoted = await runChannelCommand(
+      raced,
+      { command: 'promote', prompt: 'prompts/a.prompt.yml', version: 2 },
+      context
+    )
     expect(promoted.events[0]?.to?.version).toBe(2)
     const state = await readRegistry(store)
     expect(state.histories.get('prompts/a.prompt.yml')?.channels).toMatchObject({
@@ -78,7 +94,11 @@ describe('concurrent writers', () => {
     const store = await createLocalRegistryStore(repo.dir, BRANCH)
     const context = { actor: 'octocat', now: ticking() }
     let n = 0
-    const raced = racedBy(store, () => registerVersions(store, [request(`prompts/r${n++}.prompt.yml`, 'x')], context), 99)
+    const raced = racedBy(
+      store,
+      () => registerVersions(store, [request(`prompts/r${n++}.prompt.yml`, 'x')], context),
+      99
+    )
     await expect(registerVersions(raced, [request('prompts/a.prompt.yml', 'a')], context)).rejects.toThrow(
       'moved under every one of 6 attempts'
     )
