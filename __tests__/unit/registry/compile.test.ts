@@ -2,7 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core'
 import { Ajv } from 'ajv'
 import addFormatsPlugin from 'ajv-formats'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createPromptLoader } from '../../../src/runtime/index.js'
 import { compileFlagd, FRACTIONAL_TOTAL_WEIGHT } from '../../../src/registry/flagd.js'
 import { compileSnapshot } from '../../../src/registry/snapshot.js'
 import { foldEvents } from '../../../src/registry/state.js'
@@ -132,5 +135,51 @@ describe('compileFlagd', () => {
     expect(() =>
       strictFlagd(JSON.stringify({ ...flags, flags: { [PROMPT]: { ...flags.flags[PROMPT], state: 'ON' } } }))
     ).toThrow('invalid flagd flag configuration')
+  })
+})
+
+describe('the example service snapshot', () => {
+  it('is one the registry would write: every digest is the digest of its content', () => {
+    const example = JSON.parse(readFileSync('examples/service/snapshot.json', 'utf8'))
+    const ajv = new Ajv({ strict: false })
+    addFormats(ajv)
+    expect(ajv.validate(schema, example)).toBe(true)
+    for (const prompt of Object.values(example.prompts) as {
+      versions: Record<string, { content: never }>
+    }[]) {
+      for (const [digest, version] of Object.entries(prompt.versions))
+        expect(contentDigest(version.content)).toBe(digest)
+    }
+  })
+})
+
+describe('the runtime loader on what the registry compiles', () => {
+  it('serves every key the version flagd-core picks from the compiled flag file', async () => {
+    const records = versions(2)
+    const [v1, v2] = records as [VersionRecord, VersionRecord]
+    const snapshot = await compile(
+      [moved('stable', v1), moved('latest', v2), moved('canary', v2, 7.5)],
+      records
+    )
+    const dir = mkdtempSync(join(tmpdir(), 'promptgate-snapshot-'))
+    const file = join(dir, 'snapshot.json')
+    writeFileSync(file, JSON.stringify(snapshot))
+    const loader = createPromptLoader({ sources: [{ file }], refreshSeconds: 0 })
+    try {
+      await loader.ready()
+      const core = strictFlagd(JSON.stringify(compileFlagd(snapshot)))
+      let canary = 0
+      for (let key = 0; key < 20_000; key++) {
+        const served = loader.get(PROMPT, { key: `account-${key}` })
+        const flagged = core.resolveStringEvaluation(PROMPT, 'none', { targetingKey: `account-${key}` }).value
+        if (served.digest !== flagged)
+          throw new Error(`key account-${key}: loader ${served.digest}, flagd ${flagged}`)
+        if (served.channel === 'canary') canary++
+      }
+      expect(Math.abs(canary / 20_000 - 0.075)).toBeLessThan(0.01)
+    } finally {
+      loader.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
