@@ -301,3 +301,23 @@ describe('renderProgress', () => {
     )
   })
 })
+
+describe('the registered base version', () => {
+  it('names the version and the channels serving it in the prompt section, and only there', () => {
+    const input = reportInput([regressing(), typicalPrompt()], {
+      baseVersions: { 'prompts/summarize.md': { version: 3, channels: ['stable', 'latest'] } }
+    })
+    const comment = renderComment(input)
+    expect(comment).toMatch(/<summary>.*<code>prompts\/summarize\.md<\/code> — base: v3, stable, latest — /)
+    expect(comment.match(/base: v\d/g)).toHaveLength(1)
+    expect(detailsBalanced(comment)).toBe(true)
+    expect(renderComment(reportInput([regressing()]))).not.toContain('base: v')
+  })
+
+  it('escapes a channel name, so a hostile registry cannot inject HTML', () => {
+    const input = reportInput([regressing()], {
+      baseVersions: { 'prompts/summarize.md': { version: 1, channels: ['<img src=x>'] } }
+    })
+    expect(renderComment(input)).not.toContain('<img')
+  })
+})
