@@ -127,8 +127,16 @@ describe('readDefaultBranchPush', () => {
       owner: 'Codertocat',
       repo: 'Hello-World',
       sha: payload.after,
-      branch: 'master'
+      branch: 'master',
+      pusher: 'Codertocat'
     })
+  })
+
+  it('reads the commit before the push, and none for a new branch (GitHub sends zeros)', () => {
+    const before = 'a'.repeat(40)
+    expect(readDefaultBranchPush(push('refs/heads/master', { before })).before).toBe(before)
+    expect(readDefaultBranchPush(push('refs/heads/master', { before: '0'.repeat(40) })).before).toBeUndefined()
+    expect(readDefaultBranchPush(push('refs/heads/master', { before: 'not a sha' })).before).toBeUndefined()
   })
 
   it.each(['refs/heads/feature', 'refs/tags/simple-tag'])(
