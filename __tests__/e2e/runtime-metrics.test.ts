@@ -122,6 +122,25 @@ describe('the example service metrics (prom-client)', () => {
       ])
     )
     expect(run.stdout).toContain('# TYPE app_llm_latency_seconds histogram')
+
+    // The figures examples/service/README.md shows are the ones this run prints.
+    const readme = await readFile(join(EXAMPLE, 'README.md'), 'utf8')
+    const shown = Array.from(
+      readme.matchAll(
+        /^(app_\w+_total)\{.*channel="(\w+)",prompt_version="(\d+)"(?:,verdict="(\w+)")?\} (\d+)$/gm
+      )
+    )
+    expect(shown).toHaveLength(7)
+    for (const [, name, channel, version, verdict, value] of shown) {
+      const printed = samples.filter(
+        s =>
+          s.name === name &&
+          s.labels.channel === channel &&
+          s.labels.prompt_version === version &&
+          s.labels.verdict === verdict
+      )
+      expect(printed.map(s => s.value)).toEqual([Number(value)])
+    }
   })
 })
 
