@@ -4,8 +4,10 @@ import { renderMessages } from './render.js'
 import { toSnapshotSource, type SnapshotSource } from './sources.js'
 import type {
   ChannelName,
+  ChannelPointer,
   GetOptions,
   LoadedPrompt,
+  MetricLabels,
   PromptLoader,
   PromptLoaderOptions,
   RegistrySnapshot,
@@ -157,9 +159,21 @@ function answer(
     channel,
     source,
     content: version.content,
-    labels: metricLabels({ prompt, digest: pointer.digest, channel, version: pointer.version }),
+    labels: labelsOf(prompt, channel, pointer),
     render: (vars = {}) => renderMessages(version.content.messages, vars, what)
   }
+}
+
+// A snapshot is frozen and each channel has its own pointer object, so its labels can be built once.
+const labelsByPointer = new WeakMap<ChannelPointer, MetricLabels>()
+
+function labelsOf(prompt: string, channel: ChannelName, pointer: ChannelPointer): MetricLabels {
+  let labels = labelsByPointer.get(pointer)
+  if (!labels) {
+    labels = metricLabels({ prompt, digest: pointer.digest, channel, version: pointer.version })
+    labelsByPointer.set(pointer, labels)
+  }
+  return labels
 }
 
 function chooseChannel(
