@@ -1,5 +1,5 @@
 // Measures promptgate/runtime as a service uses it: get() calls per second (with and without a
-// key), render() calls per second, and the size of dist/runtime.js. Run `npm run bundle` first.
+// key), shadow(), render() calls per second, and the size of dist/runtime.js. Run `npm run bundle` first.
 //   node bench/runtime.mjs
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
@@ -29,6 +29,7 @@ function perSecond(label, calls, run) {
 const vars = { title: 'App crashes on start', reporter: { login: 'octocat' }, body: 'It exits at once.' }
 perSecond('get() without a key', CALLS, () => prompts.get(PROMPT))
 perSecond('get() with a key', CALLS, i => prompts.get(PROMPT, { key: `user-${i}` }))
+perSecond('shadow() with a key', CALLS, i => prompts.shadow(PROMPT, { key: `user-${i}` }))
 const stable = prompts.get(PROMPT)
 perSecond('render()', CALLS / 10, () => stable.render(vars))
 

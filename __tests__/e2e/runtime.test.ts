@@ -54,14 +54,25 @@ describe('dist/runtime.js', () => {
     const consumer = join(check, 'consumer.ts')
     await writeFile(
       consumer,
-      `import { createPromptLoader, type LoadedPrompt, type PromptMessage } from 'promptgate/runtime'
+      `import {
+  createPromptLoader,
+  metricLabels,
+  type LoadedPrompt,
+  type MetricLabels,
+  type PromptMessage,
+  type ShadowPrompt
+} from 'promptgate/runtime'
 const prompts = createPromptLoader({ sources: [{ file: 'snapshot.json' }, { lastKnownGood: 'lkg.json' }] })
 const p: LoadedPrompt = prompts.get('prompts/triage.prompt.yml', { key: 7, channel: 'canary' })
 const messages: PromptMessage[] = p.render({ title: 't' })
 const source: 'github' | 'last-known-good' | 'file' = p.source
+const shadow: ShadowPrompt | undefined = prompts.shadow('prompts/triage.prompt.yml', { key: 'u' })
+const candidate: 'canary' | 'latest' | undefined = shadow?.channel
+const labels: MetricLabels = metricLabels(p)
+const digest: string = labels.prompt_digest + p.labels.prompt_version
 // @ts-expect-error not a channel
 prompts.get('x', { channel: 'beta' })
-export { messages, source }
+export { messages, source, candidate, digest }
 `
     )
     try {

@@ -14,6 +14,8 @@ export function digestOf(label: string): string {
 export interface SnapshotSpec {
   stable: number
   canary?: { version: number; percent: number }
+  /** Default: the highest version named. */
+  latest?: number
   prompt?: string
   generatedAt?: string
 }
@@ -22,7 +24,7 @@ export interface SnapshotSpec {
 export function registrySnapshot(spec: SnapshotSpec): RegistrySnapshot {
   const prompt = spec.prompt ?? TRIAGE
   const versionNumbers = [spec.stable, ...(spec.canary ? [spec.canary.version] : [])]
-  const latest = Math.max(...versionNumbers)
+  const latest = spec.latest ?? Math.max(...versionNumbers)
   const versions = Object.fromEntries(
     [...new Set([...versionNumbers, latest])].map(version => [
       digestOf(`${prompt} v${version}`),

@@ -1,2 +1,3 @@
 export { createPromptLoader } from './loader.js';
+export { metricLabels } from './labels.js';
 export type * from './types.js';

@@ -1,13 +1,20 @@
 import { inCanary } from './bucket.js'
+import { metricLabels } from './labels.js'
 import { renderMessages } from './render.js'
 import { toSnapshotSource, type SnapshotSource } from './sources.js'
 import type {
   ChannelName,
+  ChannelPointer,
   GetOptions,
   LoadedPrompt,
+  MetricLabels,
   PromptLoader,
   PromptLoaderOptions,
-  RegistrySnapshot
+  RegistrySnapshot,
+  ShadowOptions,
+  ShadowPrompt,
+  SnapshotPrompt,
+  SourceName
 } from './types.js'
 
 interface Current {
@@ -85,9 +92,12 @@ export function createPromptLoader(options: PromptLoaderOptions): PromptLoader {
     refreshSeconds > 0 ? setInterval(() => refresh().catch(() => {}), refreshSeconds * 1000) : undefined
   timer?.unref()
 
-  function get(prompt: string, getOptions: GetOptions = {}): LoadedPrompt {
+  /** The prompt's entry in the snapshot held now; a stale copy starts a background refresh. */
+  function entryOf(prompt: string): { entry: SnapshotPrompt; source: SourceName } {
     if (!current) {
-      throw new Error(`promptgate/runtime: no snapshot loaded yet; await ready() before get("${prompt}")`)
+      throw new Error(
+        `promptgate/runtime: no snapshot loaded yet; await ready() before asking for "${prompt}"`
+      )
     }
     if (!inFlight && Date.now() - lastAttemptAt >= ttlMs) refresh().catch(() => {})
     const { snapshot, from } = current
@@ -99,37 +109,76 @@ export function createPromptLoader(options: PromptLoaderOptions): PromptLoader {
         `promptgate/runtime: the snapshot (from ${source}) has no prompt "${prompt}"; it has ${known.length ? known.map(id => `"${id}"`).join(', ') : 'none'}`
       )
     }
+    return { entry, source }
+  }
+
+  function get(prompt: string, getOptions: GetOptions = {}): LoadedPrompt {
+    const { entry, source } = entryOf(prompt)
     const channel = chooseChannel(prompt, entry.channels, getOptions)
-    const pointer = entry.channels[channel]
-    if (!pointer) {
+    if (!entry.channels[channel]) {
       const has = CHANNELS.filter(name => entry.channels[name])
       throw new Error(
         `promptgate/runtime: "${prompt}" has no ${channel} channel in the snapshot (from ${source}); it has ${has.length ? has.join(', ') : 'none'}`
       )
     }
-    const version = entry.versions[pointer.digest]!
-    const what = `"${prompt}" v${pointer.version}`
-    return {
-      prompt,
-      version: pointer.version,
-      digest: pointer.digest,
-      channel,
-      source,
-      content: version.content,
-      render: (vars = {}) => renderMessages(version.content.messages, vars, what)
-    }
+    return answer(prompt, entry, channel, source)
+  }
+
+  function shadow(prompt: string, { key }: ShadowOptions = {}): ShadowPrompt | undefined {
+    const { entry, source } = entryOf(prompt)
+    const { canary, latest, stable } = entry.channels
+    const channel = canary ? 'canary' : latest && latest.digest !== stable?.digest ? 'latest' : undefined
+    if (!channel) return undefined
+    // Running the version this request is served a second time would compare it with itself.
+    const served = entry.channels[chooseChannel(prompt, entry.channels, { key })]
+    if (served?.digest === entry.channels[channel]!.digest) return undefined
+    return answer(prompt, entry, channel, source) as ShadowPrompt
   }
 
   return {
     ready: () => first,
     get,
+    shadow,
     close: () => clearInterval(timer)
   }
 }
 
+function answer(
+  prompt: string,
+  entry: SnapshotPrompt,
+  channel: ChannelName,
+  source: SourceName
+): LoadedPrompt {
+  const pointer = entry.channels[channel]!
+  const version = entry.versions[pointer.digest]!
+  const what = `"${prompt}" v${pointer.version}`
+  return {
+    prompt,
+    version: pointer.version,
+    digest: pointer.digest,
+    channel,
+    source,
+    content: version.content,
+    labels: labelsOf(prompt, channel, pointer),
+    render: (vars = {}) => renderMessages(version.content.messages, vars, what)
+  }
+}
+
+// A snapshot is frozen and each channel has its own pointer object, so its labels can be built once.
+const labelsByPointer = new WeakMap<ChannelPointer, MetricLabels>()
+
+function labelsOf(prompt: string, channel: ChannelName, pointer: ChannelPointer): MetricLabels {
+  let labels = labelsByPointer.get(pointer)
+  if (!labels) {
+    labels = metricLabels({ prompt, digest: pointer.digest, channel, version: pointer.version })
+    labelsByPointer.set(pointer, labels)
+  }
+  return labels
+}
+
 function chooseChannel(
   prompt: string,
-  channels: RegistrySnapshot['prompts'][string]['channels'],
+  channels: SnapshotPrompt['channels'],
   { key, channel }: GetOptions
 ): ChannelName {
   if (channel !== undefined) {

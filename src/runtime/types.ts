@@ -85,6 +85,19 @@ export interface GetOptions {
   channel?: ChannelName
 }
 
+/**
+ * The labels for a service's LLM metrics (`prom-client`, OpenTelemetry attributes): the names the
+ * rollout guardrails query. Every value is a string.
+ */
+export interface MetricLabels {
+  readonly prompt: string
+  /** The version's `sha256:` digest: what `$digest` in a guardrail query is replaced by. */
+  readonly prompt_digest: string
+  readonly channel: ChannelName
+  /** The version number, as a string: `'3'`. */
+  readonly prompt_version: string
+}
+
 export interface LoadedPrompt {
   prompt: string
   version: number
@@ -93,8 +106,21 @@ export interface LoadedPrompt {
   /** Where the snapshot serving this answer came from. */
   source: SourceName
   content: PromptContent
+  /** `{ prompt, prompt_digest, channel, prompt_version }`, frozen: put them on every metric of this call. */
+  labels: MetricLabels
   /** The messages with every `{{var}}` filled; throws on a missing variable. */
   render(vars?: Record<string, unknown>): PromptMessage[]
+}
+
+/** What `shadow` returns: the candidate version, to run on the same input off the user's path. */
+export interface ShadowPrompt extends LoadedPrompt {
+  channel: 'canary' | 'latest'
+  labels: MetricLabels & { readonly channel: 'canary' | 'latest' }
+}
+
+export interface ShadowOptions {
+  /** The key the user's answer was chosen with: no shadow when that answer already is the candidate. */
+  key?: string | number
 }
 
 export interface PromptLoader {
@@ -102,6 +128,12 @@ export interface PromptLoader {
   ready(): Promise<void>
   /** Never waits on the network; throws for a prompt or channel the snapshot does not have. */
   get(prompt: string, options?: GetOptions): LoadedPrompt
+  /**
+   * The candidate version: the canary when there is one (even at 0%, paused), else `latest` when its
+   * digest differs from stable's. `undefined` when there is none, or when it is what `get(prompt,
+   * { key })` serves this request already. Never waits on the network; throws for an unknown prompt.
+   */
+  shadow(prompt: string, options?: ShadowOptions): ShadowPrompt | undefined
   /** Stops the periodic refresh. */
   close(): void
 }

@@ -1,0 +1,7 @@
+import type { LoadedPrompt, MetricLabels } from './types.js';
+/**
+ * The labels a service puts on its LLM metrics for one answer. The names are the contract the rollout
+ * guardrails query (`app_feedback_total{prompt_digest="$digest"}`); every value is a string, as
+ * Prometheus label values are.
+ */
+export declare function metricLabels(answer: Pick<LoadedPrompt, 'prompt' | 'digest' | 'channel' | 'version'>): MetricLabels;
