@@ -194,6 +194,32 @@ describe('the action registers on a push to the default branch', () => {
     expect(record).toMatchObject({ version: 1, commit: w.repo.baseSha, eval: { baseline: null } })
   })
 
+  it('registers a regression merged through the override label with who accepted it', async () => {
+    // V2's "be brief" makes the model answer nothing useful: every case regresses.
+    const w = await world({
+      labels: ['promptgate:accept'],
+      respond: request =>
+        (request.messages.find(message => message.role === 'system')?.content ?? '').includes('brief')
+          ? 'ok'
+          : respond(request)
+    })
+    const run = await w.run({
+      eventName: 'push',
+      payload: push(w.repo.baseSha, w.repo.headSha),
+      inputs: { registry: 'true' }
+    })
+    expectPassed(run)
+    const latest = snapshot(w).prompts[PROMPT]?.channels.latest
+    const record = JSON.parse(git(w, 'show', `${BRANCH}:versions/${latest?.digest.slice(7)}.json`))
+    expect(record.eval).toMatchObject({
+      metrics: { pass_rate: { value: 0, n: 3 } },
+      baseline: { deltas: { pass_rate: -1 } },
+      regressed: 3,
+      override: { label: 'promptgate:accept', actor: 'octocat' }
+    })
+    expect(w.github.unhandled()).toEqual([])
+  })
+
   it('registers nothing and fails the step when the model calls fail', async () => {
     const w = await world({ respond: () => ({ status: 401 }) })
     const run = await w.run({
@@ -304,6 +330,22 @@ describe('an issue_comment /promptgate command', () => {
     expect(reply?.body).toContain('promote by writer')
     expect(reply?.body).toContain('v1 → v2')
     expect(w.github.unhandled()).toEqual([])
+  })
+
+  it('a reply GitHub refuses is a warning: the move it reports stands and the step passes', async () => {
+    const w = await world({
+      permissions,
+      faults: [
+        { method: 'POST', path: /\/issues\/2\/comments$/, status: 403, message: 'Forbidden', times: 10 }
+      ]
+    })
+    await registerTwo(w)
+    const run = await comment(w, `/promptgate promote ${PROMPT} v2`, 'writer')
+    expectPassed(run)
+    expect(snapshot(w).prompts[PROMPT]?.channels.stable).toMatchObject({ version: 2 })
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('could not reply') })
+    )
   })
 
   it('from a user with read permission moves nothing and the reply says why', async () => {
