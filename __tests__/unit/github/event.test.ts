@@ -121,14 +121,21 @@ describe('readDefaultBranchPush', () => {
     return { ...payload, ref, ...extra }
   }
 
-  it('reads a push to the default branch: the repository and the pushed commit', () => {
+  it('reads a push to the default branch: the repository, the pushed commit and who pushed it', () => {
     const payload = push('refs/heads/master')
+    // The example creates the branch: its `before` is all zeros, so there is no commit before it.
     expect(readDefaultBranchPush(payload)).toEqual({
       owner: 'Codertocat',
       repo: 'Hello-World',
       sha: payload.after,
+      pusher: 'Codertocat',
       branch: 'master'
     })
+  })
+
+  it('reads the commit before the push when there is one', () => {
+    const before = 'a'.repeat(40)
+    expect(readDefaultBranchPush(push('refs/heads/master', { before }))).toMatchObject({ before })
   })
 
   it.each(['refs/heads/feature', 'refs/tags/simple-tag'])(
