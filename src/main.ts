@@ -487,9 +487,14 @@ async function runCommentCommand(inputs: ActionInputs, octokit: Octokit, payload
     core.info('promptgate: the comment is not a /promptgate command; nothing to do')
     return
   }
+  // A reply that cannot be posted must not fail a step whose move (or refusal) already happened.
+  const reply = (body: string) =>
+    replyToComment(octokit, read.target, body).catch(error =>
+      core.warning(`promptgate: could not reply to the comment: ${errorMessage(error)}`)
+    )
   if (read.status === 'refused') {
     core.notice(`promptgate: nothing moved for ${read.actor}: ${read.reason}`)
-    await replyToComment(octokit, read.target, `promptgate did nothing: ${read.reason}`)
+    await reply(`promptgate did nothing: ${read.reason}`)
     return
   }
   const store = registryStore(octokit, read.target, inputs.registryBranch)
@@ -503,21 +508,13 @@ async function runCommentCommand(inputs: ActionInputs, octokit: Octokit, payload
   try {
     outcome = await runCommand(store, request, read.actor)
   } catch (error) {
-    await replyToComment(
-      octokit,
-      read.target,
-      `promptgate could not ${read.command}: ${errorMessage(error)}`
-    ).catch(replyError => core.warning(`could not reply to the comment: ${errorMessage(replyError)}`))
+    await reply(`promptgate could not ${read.command}: ${errorMessage(error)}`)
     throw error
   }
   core.info(`promptgate: ${outcome.summary}`)
   if (outcome.sha) core.setOutput('registry-commit', outcome.sha)
   const where = outcome.sha ? ` (registry commit ${outcome.sha.slice(0, 7)})` : ''
-  await replyToComment(
-    octokit,
-    read.target,
-    `promptgate ${read.command} by ${read.actor}: ${outcome.summary}${where}`
-  )
+  await reply(`promptgate ${read.command} by ${read.actor}: ${outcome.summary}${where}`)
   await mirrorMoves(octokit, outcome.events, outcome.sha, {
     at: read.target,
     enabled: inputs.deployments,

@@ -1,6 +1,6 @@
 /**
  * The registry branch on GitHub, through the Git Database API: no checkout, just refs, commits,
- * trees and blobs. A write lands only as a fast-forward of the commit it was computed on; a writer
+ * trees and blobs (written inline in the tree). A write lands only as a fast-forward of the commit it was computed on; a writer
  * that lost the race gets `moved` and nothing of its change is visible.
  */
 import { UserError } from '../errors.js'
@@ -108,11 +108,14 @@ export function createGitHubRegistryStore(octokit: Octokit, location: GitHubRegi
     // A read, outside the try: only a refused write means the token lacks `contents: write`.
     const baseTree = change.parent ? await commitTree(change.parent) : undefined
     try {
-      const tree = []
-      for (const [path, content] of Object.entries(change.files)) {
-        const { data } = await octokit.rest.git.createBlob({ owner, repo, content, encoding: 'utf-8' })
-        tree.push({ path, mode: '100644' as const, type: 'blob' as const, sha: data.sha })
-      }
+      // The files go inline (`content`), not as blobs first: each write is a throttled request, so a
+      // change costs a tree, a commit and a ref whatever number of files it touches.
+      const tree = Object.entries(change.files).map(([path, content]) => ({
+        path,
+        mode: '100644' as const,
+        type: 'blob' as const,
+        content
+      }))
       const { data: newTree } = await octokit.rest.git.createTree({
         owner,
         repo,

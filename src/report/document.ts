@@ -155,7 +155,7 @@ class ReportRenderer {
     if (!this.header(reserved)) return undefined
     if (!reserved.add(renderWarnings(context.warnings))) return undefined
     if (this.plan.prompts.length > 0) {
-      if (!reserved.add(renderWhyEvaluated(this.plan.prompts))) return undefined
+      if (!reserved.add(renderWhyEvaluated(this.plan.prompts, context.baseVersions))) return undefined
       if (!reserved.add(renderRemoved(comparison.prompts))) return undefined
     }
     // The note comes before the sections, but whether any value was cut is known only after them.
@@ -167,8 +167,7 @@ class ReportRenderer {
       const kept = section.rows.filter(row => isKept(row, selection))
       if (kept.length === 0) continue
       const omitted = section.rows.filter(row => !isKept(row, selection))
-      if (!reserved.add(renderSectionOpen(section, context.baseVersions?.[section.prompt.path])))
-        return undefined
+      if (!reserved.add(renderSectionOpen(section))) return undefined
       for (const row of kept) {
         if (!reserved.add(this.row(row, selection.level))) return undefined
         shortened ||= selection.level > 0 && this.row(row, 0) !== this.row(row, selection.level)

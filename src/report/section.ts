@@ -22,13 +22,12 @@ function icon(section: SectionPlan): string {
 }
 
 /** `<details>` opening with a one-line summary; open when the prompt needs attention. */
-export function renderSectionOpen(section: SectionPlan, base?: RegisteredBase): string {
+export function renderSectionOpen(section: SectionPlan): string {
   const { prompt, counts } = section
   const open = counts.error > 0 || prompt.regressed
   const path = `<code>${escapeHtmlText(prompt.path, 160)}</code>`
   const counted = describeCounts(counts, [...LISTED_CHANGES, 'unchanged']).join(' · ')
-  const registered = base ? ` — ${describeBase(base)}` : ''
-  return `<details${open ? ' open' : ''}>\n<summary>${icon(section)} ${path}${registered} — ${counted}</summary>`
+  return `<details${open ? ' open' : ''}>\n<summary>${icon(section)} ${path} — ${counted}</summary>`
 }
 
 /** `base: v3, stable`: the registered version the pull request changes, and the channels serving it. */

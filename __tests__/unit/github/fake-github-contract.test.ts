@@ -595,7 +595,6 @@ describe('what the registry store, the deployment mirror and comment commands se
       'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
       'POST /repos/{owner}/{repo}/deployments',
       'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
-      'POST /repos/{owner}/{repo}/git/blobs',
       'POST /repos/{owner}/{repo}/git/commits',
       'POST /repos/{owner}/{repo}/git/refs',
       'POST /repos/{owner}/{repo}/git/trees',

@@ -115,6 +115,34 @@ describe('the registry branch through the Git Database API', () => {
     expect(await read.list('deep')).toEqual(['deep/er/c.txt'])
   })
 
+  it('writes a change as three requests, a tree with the files inline, a commit and a ref', async () => {
+    await start()
+    const registry = store()
+    const parent = (await registry.write({ files: { 'snapshot.json': '{}' }, message: 'one' })) as {
+      sha: string
+    }
+    const from = github.requests.length
+    const files = {
+      'events.ndjson': '{"reason":"stable v1 → v2, by ünïcødé"}\n',
+      'snapshot.json': '{"v":2}\n',
+      'flags.flagd.json': '{}\n',
+      'versions/b.json': 'B\n'
+    }
+    expect(await registry.write({ parent: parent.sha, files, message: 'two' })).toEqual({
+      status: 'committed',
+      sha: tip()
+    })
+    const writes = github.requests.slice(from).filter(request => request.method !== 'GET')
+    expect(writes.map(request => request.route)).toEqual([
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'PATCH /repos/{owner}/{repo}/git/refs/{ref}'
+    ])
+    expect((writes[0]?.body as { tree: unknown[] }).tree).toHaveLength(4)
+    const read = await registry.read()
+    for (const [path, text] of Object.entries(files)) expect(await read.read(path)).toBe(text)
+  })
+
   it('fetches a blob once, however often and at however many tips it is read', async () => {
     await start()
     const registry = store()
