@@ -303,12 +303,14 @@ describe('renderProgress', () => {
 })
 
 describe('the registered base version', () => {
-  it('names the version and the channels serving it on the prompt's line, once', () => {
+  it("names the version and the channels serving it on the prompt's line, once", () => {
     const input = reportInput([regressing(), typicalPrompt()], {
       baseVersions: { 'prompts/summarize.md': { version: 3, channels: ['stable', 'latest'] } }
     })
     const comment = renderComment(input)
-    expect(comment).toContain('- `prompts/summarize.md` (modified, suite `default`, base: v3, stable, latest): prompt changed')
+    expect(comment).toContain(
+      '- `prompts/summarize.md` (modified, suite `default`, base: v3, stable, latest): prompt changed'
+    )
     expect(comment.match(/base: v\d/g)).toHaveLength(1)
     expect(detailsBalanced(comment)).toBe(true)
     expect(renderComment(reportInput([regressing()]))).not.toContain('base: v')
