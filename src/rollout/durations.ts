@@ -1,4 +1,12 @@
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 }
+const UNIT_SECONDS: Record<string, number> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86_400,
+  w: 604_800,
+  y: 31_536_000
+}
 
 /** Units in the order Prometheus requires them in a combined duration such as `1h30m`. */
 const UNIT_ORDER = ['y', 'w', 'd', 'h', 'm', 's', 'ms']
