@@ -326,7 +326,7 @@ function falseRollbackRate(
 }
 
 describe('decide: repeated looks at a no-op canary', () => {
-  it('rolls back fewer than 5% of 1000 no-op rollouts through 3 stages (about 70 looks each)', () => {
+  it('rolls back fewer than 5% of 1000 no-op rollouts through 3 stages (over 40 looks each)', () => {
     const { rate, looksPerRollout } = falseRollbackRate(
       1000,
       [
