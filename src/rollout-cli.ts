@@ -26,7 +26,8 @@ Commands:
 simulate options:
   --metrics FILE              lines {"at", "prompt", "digest", "guardrail", "bad", "total"} or {..., "value"},
                               counts since the previous line of the same key; "side": "stable" | "canary"
-                              says which digest is which (default: the first digest of a prompt is stable)
+                              says which digest is which (default: the first digest of a prompt is stable);
+                              default: the config's rollout.metrics.ndjson path, when it has one
   --every DURATION            how often a watch runs (default: 15m)
   --config FILE               config file in the repository (default: .github/promptgate.yml)
   --repo DIR                  the repository (default: the current directory)
@@ -62,7 +63,6 @@ async function simulateCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UserError(`simulate takes no arguments but options; got "${positionals[0]}"`)
-  const metrics = needsValue('--metrics', values.metrics)
   let everySeconds: number
   try {
     everySeconds = parseDuration(values.every)
@@ -83,6 +83,14 @@ async function simulateCommand(argv: string[]): Promise<number> {
     throw new UserError(`the config has no "rollout:" key; add a plan (see the README's "Staged rollouts")`, {
       file: configPath
     })
+  const configured = config.rollout.metrics
+  const metrics =
+    values.metrics ??
+    (configured && 'ndjson' in configured ? join(values.repo, configured.ndjson.path) : undefined)
+  if (metrics === undefined || metrics === '')
+    throw new UserError(
+      'simulate needs --metrics FILE.ndjson (or an "ndjson" metrics source in the config) (promptgate rollout --help)'
+    )
   const { source, events } = await readNdjsonSource(metrics)
   const promptIds = [...new Set(events.map(event => event.prompt))].filter(
     prompt => values.prompt === undefined || prompt === values.prompt

@@ -61,6 +61,12 @@ describe('promptgate rollout simulate', () => {
     expect(run.stdout).toContain('prompts/triage.prompt.yml: promoted to 100% after 12 watches')
   })
 
+  it("reads the config's ndjson metrics source when --metrics is not given", async () => {
+    const run = await simulate()
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('prompts/triage.prompt.yml: promoted to 100% after 12 watches')
+  })
+
   it('watches at --every and can start at a later stage with --start-percent', async () => {
     const run = await simulate(
       '--metrics',
