@@ -36,12 +36,6 @@ simulate options:
 
 Exit status: 0 replayed (whatever the decisions); 2 error.`
 
-function needsValue(flag: string, raw: string | undefined): string {
-  if (raw === undefined || raw === '')
-    throw new UserError(`${flag} needs a value (promptgate rollout --help)`)
-  return raw
-}
-
 async function simulateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
