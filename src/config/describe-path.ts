@@ -19,6 +19,9 @@ export class PathDescriber {
       if (parent.length === 1 && parentKey === 'suites') return this.suite(last)
       if (parentKey === 'tests') return `test case ${last + 1}${this.of(owner)}`
       if (parentKey === 'assert') return `assertion ${last + 1}${this.of(owner)}`
+      if (parent.length === 2 && parent[0] === 'rollout' && parentKey === 'plans')
+        return `rollout plan ${last + 1}`
+      if (parentKey === 'guardrails') return `guardrail ${last + 1}${this.of(owner)}`
       return `item ${last + 1} of ${this.subject(parent)}`
     }
     if (parentKey === 'thresholds') return `threshold "${last}"${this.of(owner)}`

@@ -3,6 +3,7 @@ import { interpolateEnv, type MissingVariable } from './env.js'
 import { normaliseConfig, type RawConfig } from './normalise.js'
 import { locate, parseWithPositions, type LocatedDocument, type Problem } from './positions.js'
 import { problemsError } from './problems-error.js'
+import { rolloutProblems } from './rollout.js'
 import { yamlValue } from './safe-value.js'
 import { schemaProblems } from './schema-problems.js'
 import { schemaValidator } from './schema.js'
@@ -70,6 +71,7 @@ export function loadConfig(text: string, file: string, env: Record<string, strin
     problems.push(...schemaFound.filter(problem => !problems.some(other => samePlace(other, problem))))
   } else {
     problems.push(...duplicateSuiteProblems(resolved as RawConfig, located))
+    problems.push(...rolloutProblems((resolved as RawConfig).rollout, located, resolved))
   }
   if (problems.length > 0) throw problemsError(file, problems)
   return normaliseConfig(resolved as RawConfig, file, path => locate(located, path)?.line ?? 1)

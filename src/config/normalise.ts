@@ -1,5 +1,6 @@
 import type { AssertionSpec } from '../assertions/types.js'
 import type { Path } from './positions.js'
+import { normaliseRollout, type RawRollout } from './rollout.js'
 import type { Config, Prices, ProviderConfig, SuiteConfig, ThresholdConfigSet } from './types.js'
 
 /** The config as the schema describes it (snake_case, providers as strings or objects). */
@@ -35,6 +36,7 @@ export interface RawConfig {
   max_calls?: number
   thresholds?: ThresholdConfigSet
   suites?: RawSuite[]
+  rollout?: RawRollout
 }
 
 /** Drops keys whose value is undefined, so normalised values compare and serialise cleanly. */
@@ -143,6 +145,7 @@ export function normaliseConfig(config: RawConfig, file: string, lineOf: (path: 
     maxCallsLine: config.max_calls === undefined ? undefined : lineOf(['max_calls']),
     thresholds: config.thresholds ?? {},
     thresholdLines: thresholdLines(config.thresholds, [], lineOf),
-    suites: (config.suites ?? []).map((suite, index) => normaliseSuite(suite, index, config, lineOf))
+    suites: (config.suites ?? []).map((suite, index) => normaliseSuite(suite, index, config, lineOf)),
+    rollout: config.rollout && normaliseRollout(config.rollout, file, lineOf, repositoryPath)
   })
 }

@@ -155,6 +155,15 @@ function problemFor(error: ErrorObject, context: ProblemContext): Problem {
     case 'minLength':
       message = `${subject} must not be empty`
       break
+    case 'enum':
+      message = `${subject} must be one of ${(params['allowedValues'] as unknown[]).map(item => JSON.stringify(item)).join(', ')}, not ${shown(value)}`
+      break
+    case 'minProperties':
+    case 'maxProperties': {
+      const allowed = Object.keys((error.parentSchema?.['properties'] as object | undefined) ?? {})
+      message = `${subject} must name exactly one of ${allowed.join(', ')}`
+      break
+    }
     default:
       message = `${subject} ${error.message ?? 'is not valid'}`
   }

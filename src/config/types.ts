@@ -1,6 +1,7 @@
 import type { AssertionSpec } from '../assertions/types.js'
 import type { Threshold } from '../compare/types.js'
 import type { ModelParameters, ProviderRef } from '../prompts/types.js'
+import type { RolloutConfig } from '../rollout/types.js'
 
 /** USD per million tokens. */
 export interface Prices {
@@ -78,4 +79,6 @@ export interface Config {
   /** Line of each top-level threshold's metric name in the config file. */
   thresholdLines: Record<string, number>
   suites: SuiteConfig[]
+  /** `rollout:`: staged-rollout plans and where their metrics live. */
+  rollout?: RolloutConfig
 }

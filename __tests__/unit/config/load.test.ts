@@ -217,7 +217,7 @@ describe('loadConfig: every error names the file, line, column, key and what is 
   it('lists the allowed keys when none is close', () => {
     expect(failure(yaml('version: 1', 'models: 3'))).toBe(
       '.github/promptgate.yml:2:1: unknown key "models" at the top level; ' +
-        'allowed: version, provider, grader, concurrency, repeat, max_errors, max_calls, thresholds, suites'
+        'allowed: version, provider, grader, concurrency, repeat, max_errors, max_calls, thresholds, suites, rollout'
     )
   })
 
