@@ -5,6 +5,7 @@ import { errorMessage, isUserError } from './errors.js'
 import { planPipeline, runPipeline, type PipelineWarning } from './pipeline.js'
 import { cliModels, positiveNumber } from './cli-providers.js'
 import { registryMain } from './registry-cli.js'
+import { rolloutMain } from './rollout-cli.js'
 import { buildJsonReport } from './report/json.js'
 import { renderDryRun } from './report/dry-run.js'
 import { buildGhModelsJson } from './report/gh-models-json.js'
@@ -20,6 +21,8 @@ of a local repository and prints the markdown report.
 Commands:
   promptgate registry ...  register, promote, canary, roll back and show prompt versions
                           (promptgate registry --help)
+  promptgate rollout ...   watch staged canaries on live metrics; pause, resume, abort
+                          (promptgate rollout --help)
 
 Options:
   --repo DIR              git repository (default: the current directory)
@@ -55,6 +58,7 @@ function showWarnings(warnings: PipelineWarning[]): void {
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'registry') return registryMain(argv.slice(1))
+  if (argv[0] === 'rollout') return rolloutMain(argv.slice(1))
   const { values } = parseArgs({
     args: argv,
     options: {

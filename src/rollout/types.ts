@@ -54,7 +54,9 @@ export interface RolloutConfig {
 }
 
 /** One side's reading over the stage's window. */
-export type SideReading = { bad: number; total: number; rate: number } | { value: number }
+/** `note`: what the source had to assume, e.g. no series yet, read as no events. */
+export type SideReading =
+  { bad: number; total: number; rate: number; note?: string } | { value: number; note?: string }
 
 /** The window a watch reads: from the stage's start to now. */
 export interface MetricWindow {
@@ -106,6 +108,10 @@ export interface RolloutDecisionRecord {
   stable: { version: number; digest: string }
   canary: { version: number; digest: string }
   guardrails: GuardrailFigures[]
+  /** Which look at this stage this is (1 at the first watch after the stage opened). */
+  look?: number
+  /** The window read: from the stage's start to this watch. */
+  window?: { start: string; end: string; seconds: number }
 }
 
 /** What the decision rule sees: everything is a plain value, so simulate and watch share it. */
