@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js'
+import { fetchFailure } from './fetch-failure.js'
 import type { Guardrail, MetricsSource, MetricWindow, SideReading } from './types.js'
 
 export interface HttpSourceOptions {
@@ -35,10 +36,7 @@ export function createHttpSource(options: HttpSourceOptions): MetricsSource {
           signal: AbortSignal.timeout(timeoutMs)
         })
       } catch (error) {
-        const why =
-          error instanceof Error && error.name === 'TimeoutError'
-            ? `no answer within ${timeoutMs / 1000}s`
-            : `unreachable (${error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)})`
+        const why = fetchFailure(error, timeoutMs)
         throw fail(`${why}. Check rollout.metrics.http.url and that the endpoint is up.`)
       }
       const text = await response.text()

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js'
+import { fetchFailure } from './fetch-failure.js'
 import { substituteQuery } from './metric-window.js'
 import type { Guardrail, MetricsSource, MetricWindow, SideReading } from './types.js'
 
@@ -39,10 +40,7 @@ export function createPrometheusSource(options: PrometheusSourceOptions): Metric
         signal: AbortSignal.timeout(timeoutMs)
       })
     } catch (error) {
-      const cause =
-        error instanceof Error && error.name === 'TimeoutError'
-          ? `no answer within ${timeoutMs / 1000}s`
-          : unreachable(error)
+      const cause = fetchFailure(error, timeoutMs)
       throw fail(`${cause}. Check rollout.metrics (or --metrics-url) and that the server is up.`)
     }
     const text = await response.text()
@@ -123,11 +121,6 @@ function sampleValue(sample: unknown, fail: (why: string) => UserError): number 
       `the value is ${JSON.stringify(raw)}, not a number (a ratio or quantile over no data gives NaN)`
     )
   return value
-}
-
-function unreachable(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined
-  return `unreachable (${cause ?? (error instanceof Error ? error.message : String(error))})`
 }
 
 function excerpt(text: string): string {
