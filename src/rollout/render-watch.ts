@@ -11,8 +11,10 @@ function side(reading: SideReading): string {
 }
 
 function test(figures: GuardrailFigures): string {
-  if (figures.p_value !== undefined)
-    return `p=${figures.p_value < 0.0001 ? figures.p_value.toExponential(1) : figures.p_value.toFixed(4)}${figures.alpha !== undefined ? ` (α ${Number(figures.alpha.toPrecision(2))})` : ''}`
+  if (figures.p_value !== undefined) {
+    const p = figures.p_value < 0.0001 ? 'p<0.0001' : `p=${figures.p_value.toFixed(4)}`
+    return `${p}${figures.alpha !== undefined ? ` (α ${Number(figures.alpha.toPrecision(2))})` : ''}`
+  }
   if (figures.interval) return `[${number(figures.interval.low)}, ${number(figures.interval.high)}]`
   return '-'
 }
