@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { registerVersions } from '../../src/registry/commands.js'
@@ -99,5 +101,27 @@ describe('stage commands on the CLI', () => {
     const unknown = await cli('rollout', 'resume', PLANNED)
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain(`${PLANNED} has no canary to resume.`)
+  })
+
+  it('gives up on a metrics server that does not answer within --timeout, exits 2 and writes nothing', async () => {
+    const { dir, git } = await repository()
+    const cli = (...args: string[]) => runCli(args, { HOME: dir }, dir)
+    await cli('registry', 'canary', PLANNED, '--plan')
+    const tip = git('rev-parse', BRANCH)
+    const silent = createServer(() => {})
+    await new Promise<void>(done => silent.listen(0, '127.0.0.1', done))
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+      const began = Date.now()
+      const watched = await cli('rollout', 'watch', '--metrics-url', url, '--timeout', '0.5')
+      expect(watched.code).toBe(2)
+      expect(watched.stderr).toContain(`the Prometheus query API at ${url} could not answer`)
+      expect(watched.stderr).toContain('no answer within 0.5s')
+      expect(Date.now() - began).toBeLessThan(10_000)
+      expect(git('rev-parse', BRANCH)).toBe(tip)
+    } finally {
+      silent.closeAllConnections()
+      await new Promise(done => silent.close(done))
+    }
   })
 })

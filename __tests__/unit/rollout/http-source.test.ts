@@ -49,6 +49,7 @@ describe('createHttpSource', () => {
 
   it.each([
     ['a missing count', { bad: 3 }, 200, /"total" is undefined; expected a number/],
+    ['a negative count', { bad: -1, total: 4 }, 200, /"bad" is -1; expected a number of 0 or more/],
     ['more bad than total', { bad: 5, total: 4 }, 200, /"bad" \(5\) is more than "total" \(4\)/],
     ['a server error', { error: 'down' }, 503, /HTTP 503/],
     ['a non-JSON answer', 'ok', 200, /the answer is not JSON/]
