@@ -72,6 +72,10 @@ describe('stage commands on the CLI', () => {
       `${PLANNED}: skipped: canary v2 is paused at 0%; \`promptgate rollout resume ${PLANNED}\` resumes its stage\n`
     )
     expect(watched.code).toBe(0)
+    const json = JSON.parse((await cli('rollout', 'watch', '--json')).stdout)
+    expect(json).toEqual({
+      prompts: [{ prompt: PLANNED, status: 'skipped', note: expect.stringContaining('paused at 0%') }]
+    })
 
     expect((await cli('rollout', 'resume', PLANNED)).stdout).toBe(`${PLANNED}: canary v2 at 0% → v2 at 10%\n`)
     const aborted = await cli('rollout', 'abort', PLANNED, '--reason', 'support tickets')

@@ -318,4 +318,38 @@ describe('watchRollouts', () => {
     await expect(watch(world, failing)).rejects.toThrow('unreachable')
     expect(world.repo.git('rev-parse', BRANCH)).toBe(before)
   })
+
+  it('decides nothing for a canary another command moved while the watch read the metrics', async () => {
+    const world = await setUp()
+    const { stable, canary } = world.digests[TRIAGE]!
+    await world.canary(TRIAGE, 5)
+    world.time.advance(60)
+    let moved = false
+    const source: MetricsSource = {
+      describe: 'a source that is slow while someone pauses the canary',
+      async read(guardrail) {
+        if (!moved) {
+          moved = true
+          await runChannelCommand(world.store, { command: 'pause', prompt: TRIAGE }, world.context)
+        }
+        return guardrail.kind === 'value' ? { value: 1 } : regressed
+      }
+    }
+    const before = world.commits()
+    const outcome = await watch(world, source)
+    expect(outcome.prompts).toEqual([
+      {
+        prompt: TRIAGE,
+        status: 'skipped',
+        note: expect.stringContaining('another command moved its channels')
+      }
+    ])
+    expect(world.commits()).toBe(before)
+    expect(world.snapshot().prompts[TRIAGE]?.channels.canary).toEqual({
+      version: 2,
+      digest: canary,
+      percent: 0
+    })
+    expect(stable).not.toBe(canary)
+  })
 })
