@@ -344,7 +344,8 @@ describe('watchRollouts', () => {
         note: expect.stringContaining('another command moved its channels')
       }
     ])
-    expect(world.commits()).toBe(before)
+    expect(world.commits()).toBe(before + 1)
+    expect(world.repo.git('log', '-1', '--format=%s', BRANCH)).toMatch(/^Pause /)
     expect(world.snapshot().prompts[TRIAGE]?.channels.canary).toEqual({
       version: 2,
       digest: canary,
