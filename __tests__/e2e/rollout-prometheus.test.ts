@@ -132,9 +132,10 @@ describe('rollout watch on a real Prometheus', () => {
     const stageStart = Date.parse(String(world.events().at(-1)?.at)) / 1000
 
     // Every series has a sample of zero inside the stage, then the counters grow: an increase() over the stage sees it all.
-    await waitFor('a zero sample of every series after the stage opened', async () => {
+    // $window is whole seconds, so the range may start up to 1s after the stage: the zero must be later than that.
+    await waitFor('a zero sample of every series well inside the stage', async () => {
       const stamps = await prometheus.query('timestamp(app_feedback_total)')
-      return stamps.length === 8 && stamps.every(stamp => stamp > stageStart)
+      return stamps.length === 8 && stamps.every(stamp => stamp > stageStart + 1.5)
     })
     served.set(regressed.stable, { negative: 4000, positive: PER_SIDE - 4000, p95: 0.8 })
     served.set(regressed.canary, { negative: 5200, positive: PER_SIDE - 5200, p95: 0.8 })
