@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -8,6 +8,9 @@ import { join } from 'node:path'
 import { registerVersions } from '../../src/registry/commands.js'
 import { createLocalRegistryStore } from '../../src/registry/local-store.js'
 import { runCli } from '../helpers/run-cli.js'
+
+// Each test spawns git (and the CLI) many times; a loaded 2-core machine needs more than jest's 5 s.
+jest.setTimeout(60_000)
 
 const BRANCH = 'promptgate/registry'
 const PLANNED = 'prompts/triage.prompt.yml'

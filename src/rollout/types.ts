@@ -53,8 +53,7 @@ export interface RolloutConfig {
   autoCanary?: boolean
 }
 
-/** One side's reading over the stage's window. */
-/** `note`: what the source had to assume, e.g. no series yet, read as no events. */
+/** One side's reading over the stage's window; `note`: what the source assumed (no series yet: no events). */
 export type SideReading =
   { bad: number; total: number; rate: number; note?: string } | { value: number; note?: string }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { registerVersions } from '../../../src/registry/commands.js'
 import { createLocalRegistryStore } from '../../../src/registry/local-store.js'
 import type { RegistrySnapshot } from '../../../src/registry/types.js'
@@ -10,6 +10,9 @@ import {
 } from '../../../src/rollout/stage-commands.js'
 import type { RolloutPlan } from '../../../src/rollout/types.js'
 import { emptyRepository, request, ticking } from '../registry/registry-helpers.js'
+
+// Each test spawns git (and the CLI) many times; a loaded 2-core machine needs more than jest's 5 s.
+jest.setTimeout(60_000)
 
 const PROMPT = 'prompts/triage.prompt.yml'
 const BRANCH = 'promptgate/registry'

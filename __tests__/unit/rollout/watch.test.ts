@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { registerVersions, runChannelCommand } from '../../../src/registry/commands.js'
 import { createLocalRegistryStore } from '../../../src/registry/local-store.js'
 import type { RegistrySnapshot } from '../../../src/registry/types.js'
@@ -13,6 +13,9 @@ import type {
 } from '../../../src/rollout/types.js'
 import { watchRollouts } from '../../../src/rollout/watch.js'
 import { emptyRepository, request } from '../registry/registry-helpers.js'
+
+// Each test spawns git (and the CLI) many times; a loaded 2-core machine needs more than jest's 5 s.
+jest.setTimeout(60_000)
 
 const TRIAGE = 'prompts/triage.prompt.yml'
 const SUMMARY = 'prompts/summary.prompt.yml'
