@@ -21,7 +21,8 @@ of a local repository and prints the markdown report.
 Commands:
   promptgate registry ...  register, promote, canary, roll back and show prompt versions
                           (promptgate registry --help)
-  promptgate rollout ...   staged rollouts: simulate a plan on recorded metrics
+  promptgate rollout ...   staged rollouts: watch canaries on live metrics, simulate a plan on
+                          recorded metrics; pause, resume, abort
                           (promptgate rollout --help)
 
 Options:

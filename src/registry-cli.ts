@@ -10,8 +10,12 @@ import { registerVersions, runChannelCommand, type ChannelRequest } from './regi
 import { registerRequestsFrom } from './registry/from-evaluation.js'
 import { createLocalRegistryStore } from './registry/local-store.js'
 import { renderShow, showRegistry } from './registry/show.js'
+import { resolvePrompt } from './registry/resolve.js'
 import { readRegistry } from './registry/transact.js'
 import { DEFAULT_REGISTRY_BRANCH } from './registry/types.js'
+import { loadRolloutConfig } from './rollout/load-rollout.js'
+import { planMatcher } from './rollout/plan-for.js'
+import { openFirstStage } from './rollout/stage-commands.js'
 import { redactSecrets, secretsFromEnvironment } from './secrets.js'
 
 export const REGISTRY_USAGE = `Usage: promptgate registry <command> [options]
@@ -24,6 +28,8 @@ Commands:
                               each new version; latest moves to it (a revert moves latest back)
   promote PROMPT              stable serves --version N or --digest D (default: latest); the canary is cleared
   canary PROMPT PERCENT       the canary serves --version N (default: latest) to PERCENT (0 to 100) of keys
+  canary PROMPT --plan        opens stage one of the rollout plan that matches PROMPT (rollout.plans in
+                              --config); promptgate rollout watch takes it from there
   rollback PROMPT             stable goes back to the previous stable (or --version N); the canary is cleared
   pause PROMPT                the canary keeps its version and serves 0% of keys
   show [PROMPT]               channels, versions with their scores, the last events (--json for machines)
@@ -43,7 +49,7 @@ Exit status: 0 done (or nothing to change); 2 error.`
 
 const run = promisify(execFile)
 
-async function defaultActor(repo: string): Promise<string> {
+export async function defaultActor(repo: string): Promise<string> {
   try {
     const { stdout } = await run('git', ['config', 'user.name'], { cwd: repo, encoding: 'utf8' })
     if (stdout.trim()) return stdout.trim()
@@ -84,6 +90,7 @@ export async function registryMain(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       actor: { type: 'string' },
       json: { type: 'boolean', default: false },
+      plan: { type: 'boolean', default: false },
       config: { type: 'string', default: '.github/promptgate.yml' },
       'models-endpoint': { type: 'string' },
       'models-token': { type: 'string' },
@@ -118,9 +125,11 @@ export async function registryMain(argv: string[]): Promise<number> {
       process.stdout.write(`${values.json ? JSON.stringify(shown, null, 2) : renderShow(shown)}\n`)
       return 0
     }
+    case 'canary':
+      if (values.plan) return canaryWithPlan(needPrompt(), rest[1], values, store, actor, selector)
+    // falls through: a canary with a percent
     case 'promote':
     case 'rollback':
-    case 'canary':
     case 'pause': {
       const prompt = needPrompt()
       const request: ChannelRequest =
@@ -234,5 +243,41 @@ async function register(
     )
   }
   if (sha) process.stderr.write(`promptgate: wrote ${sha.slice(0, 7)} on ${store.where}\n`)
+  return 0
+}
+
+async function canaryWithPlan(
+  prompt: string,
+  percent: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+  store: Awaited<ReturnType<typeof createLocalRegistryStore>>,
+  actor: string,
+  selector: { version?: number; digest?: string }
+): Promise<number> {
+  if (percent !== undefined)
+    throw new UserError(
+      `canary --plan opens the plan's first stage; drop the percent "${percent}" (or drop --plan)`
+    )
+  const configPath = String(values.config)
+  const rollout = await loadRolloutConfig(String(values.repo), configPath)
+  const id = resolvePrompt((await readRegistry(store)).histories, prompt, store.where).prompt
+  const plan = rollout && planMatcher(rollout.plans)(id)
+  if (!plan)
+    throw new UserError(
+      `no rollout plan in ${configPath} matches ${prompt} (rollout.plans[].prompts); add one, or give the canary a percent.`,
+      { file: configPath }
+    )
+  const outcome = await openFirstStage(
+    store,
+    {
+      prompt,
+      ...(selector.version !== undefined ? { version: selector.version } : {}),
+      ...(selector.digest ? { digest: selector.digest } : {})
+    },
+    plan,
+    { actor, ...(typeof values.reason === 'string' ? { reason: values.reason } : {}) }
+  )
+  process.stdout.write(`${outcome.summary}\n`)
+  if (outcome.sha) process.stderr.write(`promptgate: wrote ${outcome.sha.slice(0, 7)} on ${store.where}\n`)
   return 0
 }

@@ -4,7 +4,11 @@ import { parseArgs } from 'node:util'
 import { readConfig } from './config/load.js'
 import { UserError } from './errors.js'
 import { parseDuration } from './rollout/durations.js'
-import { readNdjsonSource } from './rollout/ndjson-source.js'
+import { decide } from './rollout/decide.js'
+import { loadRolloutConfig } from './rollout/load-rollout.js'
+import { ndjsonFileSource, readNdjsonSource } from './rollout/ndjson-source.js'
+import { STAGE_COMMANDS, STAGE_USAGE, stageMain, type StageCommand } from './rollout/stage-cli.js'
+import { watchMain } from './rollout/watch-cli.js'
 import { planFor } from './rollout/plan.js'
 import {
   formatOutcome,
@@ -20,8 +24,11 @@ Staged rollouts: a canary moves through the stages of the config's rollout plan 
 guardrails hold, and rolls back when one is breached.
 
 Commands:
+  watch                       decide every planned canary on live metrics: advance, hold, roll back
+                              or pause (promptgate rollout watch --help)
   simulate --metrics FILE     replay recorded metric events (NDJSON) through the decision rule and
                               print the decision every watch would have made
+${STAGE_USAGE}
 
 simulate options:
   --metrics FILE              lines {"at", "prompt", "digest", "guardrail", "bad", "total"} or {..., "value"},
@@ -130,12 +137,17 @@ export async function rolloutMain(argv: string[]): Promise<number> {
   switch (command) {
     case 'simulate':
       return simulateCommand(rest)
+    case 'watch':
+      return watchMain(rest, { loadRollout: loadRolloutConfig, decide, ndjson: ndjsonFileSource })
     case undefined:
     case '--help':
     case '-h':
       process.stdout.write(`${ROLLOUT_USAGE}\n`)
       return command === undefined ? 2 : 0
     default:
-      throw new UserError(`"${command}" is not a rollout command; use simulate (promptgate rollout --help).`)
+      if (STAGE_COMMANDS.includes(command as StageCommand)) return stageMain(command as StageCommand, rest)
+      throw new UserError(
+        `"${command}" is not a rollout command; use watch, simulate, pause, resume or abort (promptgate rollout --help).`
+      )
   }
 }

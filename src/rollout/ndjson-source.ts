@@ -151,3 +151,15 @@ export async function readNdjsonSource(
   const events = parseMetricEvents(text, shownAs)
   return { source: createNdjsonSource(events, shownAs), events }
 }
+
+/** The config's `rollout.metrics.ndjson` for a watch: the file is read at the first reading, then kept. */
+export function ndjsonFileSource(path: string): MetricsSource {
+  let loaded: Promise<MetricsSource> | undefined
+  return {
+    describe: `the metrics file ${path}`,
+    read: async (guardrail, digest, window) => {
+      loaded ??= readNdjsonSource(path).then(({ source }) => source)
+      return (await loaded).read(guardrail, digest, window)
+    }
+  }
+}

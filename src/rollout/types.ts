@@ -53,8 +53,9 @@ export interface RolloutConfig {
   autoCanary?: boolean
 }
 
-/** One side's reading over the stage's window. */
-export type SideReading = { bad: number; total: number; rate: number } | { value: number }
+/** One side's reading over the stage's window; `note`: what the source assumed (no series yet: no events). */
+export type SideReading =
+  { bad: number; total: number; rate: number; note?: string } | { value: number; note?: string }
 
 /** The window a watch reads: from the stage's start to now. */
 export interface MetricWindow {
@@ -106,6 +107,10 @@ export interface RolloutDecisionRecord {
   stable: { version: number; digest: string }
   canary: { version: number; digest: string }
   guardrails: GuardrailFigures[]
+  /** Which look at this stage this is (1 at the first watch after the stage opened). */
+  look?: number
+  /** The window read: from the stage's start to this watch. */
+  window?: { start: string; end: string; seconds: number }
 }
 
 /** What the decision rule sees: everything is a plain value, so simulate and watch share it. */
