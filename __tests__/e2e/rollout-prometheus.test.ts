@@ -152,7 +152,7 @@ describe('rollout watch on a real Prometheus', () => {
     expect(watched.code).toBe(0)
     expect(watched.stdout).toMatch(
       new RegExp(
-        `^${REGRESSED}: rollback at stage 5% \\(canary v2 vs stable v1\\): negative feedback breached`,
+        `^${REGRESSED}: rollback at stage 5% \\(canary v2 vs stable v1\\): regression at stage 5%, rolling back: negative feedback: canary 13\\.0% .* is above stable.s 10\\.0% \\+ 10%`,
         'm'
       )
     )

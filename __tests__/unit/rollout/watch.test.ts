@@ -232,7 +232,7 @@ describe('watchRollouts', () => {
       ['channel_moved', TRIAGE, 'canary'],
       ['rollout_decision', SUMMARY, 'hold']
     ])
-    expect(written[2]?.reason).toBe('the stage has run 600s of 3600s')
+    expect(written[2]?.reason).toBe('holding: stage 5% has run 10m of 1h')
     expect(world.repo.git('log', '-1', '--format=%s', BRANCH)).toBe(
       `Rollout watch: ${TRIAGE} rollback, ${SUMMARY} hold`
     )
