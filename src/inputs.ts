@@ -33,7 +33,7 @@ export interface ActionInputs {
   deployments: boolean
 }
 
-export const registryCommands = ['promote', 'canary', 'rollback', 'pause'] as const
+export const registryCommands = ['promote', 'canary', 'rollback', 'pause', 'resume', 'abort'] as const
 
 export interface RegistryCommandInputs {
   command: (typeof registryCommands)[number]
@@ -128,7 +128,7 @@ function commandInputs(): RegistryCommandInputs | undefined {
   if (command === '') return undefined
   if (!(registryCommands as readonly string[]).includes(command)) {
     throw new UserError(
-      `input "command" must be promote, canary, rollback or pause, not "${command}"; ${fixIt}`
+      `input "command" must be promote, canary, rollback, pause, resume or abort, not "${command}"; ${fixIt}`
     )
   }
   const prompt = core.getInput('prompt').trim()

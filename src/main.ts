@@ -37,7 +37,8 @@ import { gatherOverrideEvidence } from './github/override-evidence.js'
 import { createOctokit, type Octokit } from './github/octokit.js'
 import { publishFromWorkflowRun } from './github/publish-mode.js'
 import { Publisher } from './github/publisher.js'
-import { readInputs, type ActionInputs, type RegistryCommandInputs } from './inputs.js'
+import { readInputs, type ActionInputs } from './inputs.js'
+import { openAutoCanaries, trustedRollout, watchFromWorkflow } from './github/rollout-run.js'
 import { providersNamedInConfig } from './config/named-providers.js'
 import {
   runPipeline,
@@ -50,7 +51,6 @@ import { createDeadline, type Deadline } from './providers/deadline.js'
 import { createProviderRegistry } from './providers/index.js'
 import { renderProgress } from './report/index.js'
 import type { RegisteredBase, ReportContext } from './report/types.js'
-import type { ChannelRequest } from './registry/commands.js'
 import { secretsFromEnvironment, secretsOfProviders } from './secrets.js'
 import { providerSettings } from './suites/provider-settings.js'
 
@@ -398,7 +398,7 @@ async function registerOnPush(
   const registered = await registerPush(octokit, outcome, {
     store,
     at: push,
-    actor: push.pusher ?? process.env.GITHUB_ACTOR ?? 'unknown',
+    actor: actorOf(push),
     overrideLabel: inputs.overrideLabel,
     warn: core.warning
   })
@@ -425,6 +425,47 @@ async function registerOnPush(
       warn: core.warning
     })
   }
+  const canaries = await openAutoCanaries(store, outcome.config?.rollout, registered.outcomes, actorOf(push))
+  for (const summary of canaries.summaries) core.info(`promptgate: auto_canary: ${summary}`)
+  if (canaries.sha) {
+    core.setOutput('registry-commit', canaries.sha)
+    await mirrorMoves(octokit, canaries.moves, canaries.sha, {
+      at: push,
+      enabled: inputs.deployments,
+      logUrl: runUrl(),
+      warn: core.warning
+    })
+  }
+}
+
+function actorOf(push: DefaultBranchPush): string {
+  return push.pusher ?? process.env.GITHUB_ACTOR ?? 'unknown'
+}
+
+/** `schedule` or `repository_dispatch`: one rollout watch with the default branch's plans. */
+async function runRolloutWatch(inputs: ActionInputs, octokit: Octokit, payload: unknown): Promise<void> {
+  const at = repositoryOf(payload)
+  const sha = process.env.GITHUB_SHA
+  if (!sha) throw new UserError('GITHUB_SHA is not set; promptgate runs as a step of a GitHub Actions job')
+  const rollout = await trustedRollout(octokit, { ...at, sha }, inputs.configPath)
+  const store = registryStore(octokit, at, inputs.registryBranch)
+  const watched = await watchFromWorkflow(store, rollout, {
+    actor: process.env.GITHUB_ACTOR ?? 'promptgate',
+    ...(process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {})
+  })
+  core.info(watched.summary)
+  if (watched.sha) core.setOutput('registry-commit', watched.sha)
+  await core.summary
+    .addHeading('promptgate rollout watch', 3)
+    .addCodeBlock(watched.summary)
+    .write()
+    .catch(error => core.debug(`could not write the job summary: ${errorMessage(error)}`))
+  await mirrorMoves(octokit, watched.moves, watched.sha, {
+    at,
+    enabled: inputs.deployments,
+    logUrl: runUrl(),
+    warn: core.warning
+  })
 }
 
 function repositoryOf(payload: unknown): RepositoryRef {
@@ -439,32 +480,16 @@ function repositoryOf(payload: unknown): RepositoryRef {
   return resolved
 }
 
-function channelRequest(command: RegistryCommandInputs): ChannelRequest {
-  const { prompt, version, percent } = command
-  switch (command.command) {
-    case 'canary':
-      return { command: 'canary', prompt, percent: percent ?? 0, ...(version ? { version } : {}) }
-    case 'pause':
-      return { command: 'pause', prompt }
-    default:
-      return { command: command.command, prompt, ...(version ? { version } : {}) }
-  }
-}
-
 /** workflow_dispatch: the `command` input moves a channel; who dispatched is the actor. */
 async function runDispatchedCommand(inputs: ActionInputs, octokit: Octokit, payload: unknown): Promise<void> {
   if (!inputs.command) {
     throw new UserError(
-      'on workflow_dispatch promptgate runs a registry command: pass the inputs "command" (promote, canary, rollback or pause) and "prompt"'
+      'on workflow_dispatch promptgate runs a registry command: pass the inputs "command" (promote, canary, rollback, pause, resume or abort) and "prompt"'
     )
   }
   const at = repositoryOf(payload)
   const store = registryStore(octokit, at, inputs.registryBranch)
-  const outcome = await runCommand(
-    store,
-    channelRequest(inputs.command),
-    process.env.GITHUB_ACTOR ?? 'unknown'
-  )
+  const outcome = await runCommand(store, inputs.command, process.env.GITHUB_ACTOR ?? 'unknown')
   core.info(`promptgate: ${outcome.summary}`)
   if (outcome.sha) core.setOutput('registry-commit', outcome.sha)
   await core.summary
@@ -498,12 +523,12 @@ async function runCommentCommand(inputs: ActionInputs, octokit: Octokit, payload
     return
   }
   const store = registryStore(octokit, read.target, inputs.registryBranch)
-  const request = channelRequest({
+  const request = {
     command: read.command,
     prompt: read.prompt,
     ...(read.version ? { version: read.version } : {}),
     ...(read.percent !== undefined ? { percent: read.percent } : {})
-  })
+  }
   let outcome
   try {
     outcome = await runCommand(store, request, read.actor)
@@ -555,6 +580,8 @@ export async function run(): Promise<void> {
       gate(published.outcome, inputs, published.comparison)
     } else if (event.name === 'workflow_dispatch') await runDispatchedCommand(inputs, octokit, event.payload)
     else if (event.name === 'issue_comment') await runCommentCommand(inputs, octokit, event.payload)
+    else if (event.name === 'schedule' || event.name === 'repository_dispatch')
+      await runRolloutWatch(inputs, octokit, event.payload)
     else if (event.name === 'push' && inputs.registry)
       await registerOnPush(state, inputs, octokit, event.payload, secrets)
     else if (event.name === 'push') await warmCache(state, inputs, octokit, event.payload, secrets)

@@ -9,7 +9,7 @@ import { COMMENT_MAX_CHARS } from '../report/limits.js'
 import { apiMessage, httpStatus } from './http-error.js'
 import type { Octokit } from './octokit.js'
 
-export const commentCommands = ['promote', 'canary', 'rollback', 'pause'] as const
+export const commentCommands = ['promote', 'canary', 'rollback', 'pause', 'resume', 'abort'] as const
 export type CommentCommandName = (typeof commentCommands)[number]
 
 /** The issue or pull request a comment is on, where the reply goes. */
@@ -48,7 +48,7 @@ const allowedRoles = ['write', 'maintain', 'admin']
 export const maxPromptArgumentLength = 200
 /** Path segments of letters, digits, `.`, `_` and `-`; never `.` or `..`. */
 const plainPath = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/
-const usage = '`/promptgate promote|canary|rollback|pause <prompt> [vN] [<percent>%]`'
+const usage = '`/promptgate promote|canary|rollback|pause|resume|abort <prompt> [vN] [<percent>%]`'
 
 /**
  * The command on the comment's first line; undefined when that line is not addressed to promptgate.
@@ -91,7 +91,8 @@ export function parseCommandLine(body: string): CommandLine | undefined {
     return invalid('`canary` needs a percentage, e.g. `5%`.')
   if (command !== 'canary' && parsed.percent !== undefined)
     return invalid(`\`${command}\` takes no percentage.`)
-  if (command === 'pause' && parsed.version !== undefined) return invalid('`pause` takes no version.')
+  if ((command === 'pause' || command === 'resume' || command === 'abort') && parsed.version !== undefined)
+    return invalid(`\`${command}\` takes no version.`)
   return { status: 'parsed', parsed }
 }
 

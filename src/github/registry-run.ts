@@ -14,6 +14,7 @@ import { promptStem } from '../registry/resolve.js'
 import type { RegistryStore } from '../registry/store.js'
 import { readRegistry } from '../registry/transact.js'
 import type { ChannelMovedEvent, VersionEval } from '../registry/types.js'
+import { abortRollout, resumeRollout } from '../rollout/stage-commands.js'
 import { mirrorChannelMove } from './deployments.js'
 import type { PullRequestRef } from './event.js'
 import { gatherOverrideEvidence } from './override-evidence.js'
@@ -124,13 +125,41 @@ export async function mirrorMoves(
   }
 }
 
+/** A command from workflow_dispatch or a comment: the registry's moves, and the rollout's resume and abort. */
+export interface ChannelCommandRequest {
+  command: 'promote' | 'canary' | 'rollback' | 'pause' | 'resume' | 'abort'
+  prompt: string
+  version?: number
+  percent?: number
+}
+
 export function runCommand(
   store: RegistryStore,
-  request: ChannelRequest,
-  actor: string,
-  reason?: string
+  request: ChannelCommandRequest,
+  actor: string
 ): Promise<ChannelOutcome> {
-  return runChannelCommand(store, request, { actor, ...(reason ? { reason } : {}) })
+  const { prompt, version, percent } = request
+  const context = { actor }
+  switch (request.command) {
+    case 'resume':
+      return resumeRollout(store, prompt, context)
+    case 'abort':
+      return abortRollout(store, prompt, context)
+    case 'pause':
+      return runChannelCommand(store, { command: 'pause', prompt }, context)
+    case 'canary':
+      return runChannelCommand(
+        store,
+        { command: 'canary', prompt, percent: percent ?? 0, ...(version ? { version } : {}) },
+        context
+      )
+    default:
+      return runChannelCommand(
+        store,
+        { command: request.command, prompt, ...(version ? { version } : {}) } satisfies ChannelRequest,
+        context
+      )
+  }
 }
 
 /** What a pull request's base version of each prompt is in the registry: `base: v3, stable`. */

@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { eventPayload } from '../helpers/payloads.js'
+import type { ActionRun } from '../helpers/run-action.js'
+import { closeWorlds, startWorld, type World } from '../helpers/world.js'
+
+afterEach(closeWorlds)
+jest.setTimeout(120_000)
+
+const TOKEN = 'ghs_rolloutActionToken'
+const PROMPT = 'prompts/triage.prompt.yml'
+const BRANCH = 'promptgate/registry'
+const CONFIG = '.github/promptgate.yml'
+
+const promptFile = (instruction: string) => `name: Triage
+model: openai/gpt-4o-mini
+messages:
+  - role: system
+    content: ${instruction}
+  - role: user
+    content: "{{title}}"
+testData:
+  - { title: "app crashes on start", expected: bug }
+  - { title: "add dark mode", expected: feature }
+evaluators:
+  - name: label
+    string:
+      contains: "{{expected}}"
+`
+
+const config = `version: 1
+rollout:
+  auto_canary: true
+  metrics:
+    ndjson: { path: metrics.ndjson }
+  plans:
+    - prompts: [prompts/*.prompt.yml]
+      stages: [5, 50, 100]
+      min_duration: 1h
+      min_samples: 100
+      guardrails:
+        - name: negative feedback
+          bad: negative
+          total: all
+          max_relative_increase: 0.10
+`
+
+const respond = (request: { messages: { content: string }[] }) =>
+  (request.messages.at(-1)?.content ?? '').includes('crash') ? 'bug' : 'feature'
+
+function git(w: World, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: w.repo.dir, encoding: 'utf8' }).trim()
+}
+
+function push(before: string | undefined, after: string): unknown {
+  const payload = eventPayload('push') as {
+    ref: string
+    before: string
+    after: string
+    repository: { default_branch: string }
+  }
+  payload.ref = `refs/heads/${payload.repository.default_branch}`
+  payload.before = before ?? '0'.repeat(40)
+  payload.after = after
+  return payload
+}
+
+const snapshot = (w: World) =>
+  JSON.parse(git(w, 'show', `${BRANCH}:snapshot.json`)) as {
+    prompts: Record<
+      string,
+      { channels: Record<string, { version: number; digest: string; percent?: number } | undefined> }
+    >
+  }
+const events = (w: World) =>
+  git(w, 'show', `${BRANCH}:events.ndjson`)
+    .split('\n')
+    .filter(Boolean)
+    .map(line => JSON.parse(line) as Record<string, unknown>)
+
+function expectPassed(run: ActionRun): void {
+  expect({ exitCode: run.exitCode, stdout: run.stdout }).toEqual({ exitCode: 0, stdout: run.stdout })
+}
+
+describe('the action runs the rollout leg', () => {
+  it('opens stage one on merge (auto_canary), and a scheduled watch rolls a regressing canary back', async () => {
+    const w = await startWorld(
+      { [PROMPT]: promptFile('Label the issue bug or feature.'), [CONFIG]: config },
+      { [PROMPT]: promptFile('Label the issue bug or feature, tersely.'), [CONFIG]: config },
+      { token: TOKEN, respond, gitDatabase: true }
+    )
+    expectPassed(
+      await w.run({
+        eventName: 'push',
+        payload: push(undefined, w.repo.baseSha),
+        inputs: { registry: 'true' }
+      })
+    )
+    const merged = await w.run({
+      eventName: 'push',
+      payload: push(w.repo.baseSha, w.repo.headSha),
+      inputs: { registry: 'true' }
+    })
+    expectPassed(merged)
+    expect(merged.stdout).toContain(`auto_canary: ${PROMPT}: canary none → v2 at 5%`)
+    const channels = snapshot(w).prompts[PROMPT]!.channels
+    expect(channels.canary).toMatchObject({ version: 2, percent: 5 })
+    expect(merged.outputs['registry-commit']).toBe(git(w, 'rev-parse', `refs/heads/${BRANCH}`))
+
+    // The service's metrics since the stage opened: the canary's negative feedback is three times stable's.
+    const opened = Date.parse(String(events(w).at(-1)?.at))
+    const at = new Date(opened + 1000).toISOString()
+    const line = (digest: string, bad: number) =>
+      JSON.stringify({ at, prompt: PROMPT, digest, guardrail: 'negative feedback', bad, total: 1000 })
+    writeFileSync(
+      join(w.repo.dir, 'metrics.ndjson'),
+      `${line(channels.stable!.digest, 100)}\n${line(channels.canary!.digest, 300)}\n`
+    )
+    await new Promise(resolve => setTimeout(resolve, Math.max(0, opened + 1500 - Date.now())))
+
+    const watched = await w.run({
+      eventName: 'schedule',
+      payload: { schedule: '*/15 * * * *' },
+      env: { GITHUB_SHA: w.repo.headSha }
+    })
+    expectPassed(watched)
+    expect(watched.stdout).toMatch(/prompts\/triage\.prompt\.yml: rollback at stage 5%/)
+    expect(snapshot(w).prompts[PROMPT]!.channels.canary).toBeUndefined()
+    expect(snapshot(w).prompts[PROMPT]!.channels.stable).toMatchObject({ version: 1 })
+    const decision = events(w).find(event => event.type === 'rollout_decision')
+    expect(decision).toMatchObject({
+      prompt: PROMPT,
+      decision: 'rollback',
+      stage: 5,
+      guardrails: [
+        expect.objectContaining({
+          name: 'negative feedback',
+          breached: true,
+          stable: expect.objectContaining({ bad: 100, total: 1000 }),
+          canary: expect.objectContaining({ bad: 300, total: 1000 })
+        })
+      ]
+    })
+    expect(events(w).at(-1)).toMatchObject({
+      type: 'channel_moved',
+      channel: 'canary',
+      to: null,
+      command: 'rollout'
+    })
+    expect(watched.summary).toContain('promptgate rollout watch')
+    expect(w.github.unhandled()).toEqual([])
+  })
+
+  it('a scheduled watch without rollout plans fails with one clear error', async () => {
+    const w = await startWorld(
+      { [PROMPT]: promptFile('a') },
+      { [PROMPT]: promptFile('b') },
+      { token: TOKEN, respond, gitDatabase: true }
+    )
+    const run = await w.run({
+      eventName: 'repository_dispatch',
+      payload: {},
+      env: { GITHUB_SHA: w.repo.headSha }
+    })
+    expect(run.exitCode).toBe(1)
+    expect(
+      run.annotations.filter(annotation => annotation.level === 'error').map(annotation => annotation.message)
+    ).toEqual([expect.stringContaining('has no rollout plans (rollout.plans)')])
+    expect(run.stdout).not.toMatch(/\n\s+at /)
+  })
+})
