@@ -153,6 +153,54 @@ describe('the action runs the rollout leg', () => {
     expect(w.github.unhandled()).toEqual([])
   })
 
+  it('pauses, resumes and aborts the canary from workflow_dispatch', async () => {
+    const w = await startWorld(
+      { [PROMPT]: promptFile('Label the issue bug or feature.'), [CONFIG]: config },
+      { [PROMPT]: promptFile('Label the issue bug or feature, tersely.'), [CONFIG]: config },
+      { token: TOKEN, respond, gitDatabase: true }
+    )
+    expectPassed(
+      await w.run({
+        eventName: 'push',
+        payload: push(undefined, w.repo.baseSha),
+        inputs: { registry: 'true' }
+      })
+    )
+    expectPassed(
+      await w.run({
+        eventName: 'push',
+        payload: push(w.repo.baseSha, w.repo.headSha),
+        inputs: { registry: 'true' }
+      })
+    )
+    const dispatch = (command: string) =>
+      w.run({
+        eventName: 'workflow_dispatch',
+        payload: {},
+        inputs: { command, prompt: 'triage' },
+        env: { GITHUB_ACTOR: 'grace' }
+      })
+    expectPassed(await dispatch('pause'))
+    expect(snapshot(w).prompts[PROMPT]!.channels.canary).toMatchObject({ version: 2, percent: 0 })
+    expectPassed(await dispatch('resume'))
+    expect(snapshot(w).prompts[PROMPT]!.channels.canary).toMatchObject({ version: 2, percent: 5 })
+    expectPassed(await dispatch('abort'))
+    expect(snapshot(w).prompts[PROMPT]!.channels.canary).toBeUndefined()
+    expect(
+      events(w)
+        .slice(-3)
+        .map(event => [
+          event.channel,
+          event.actor,
+          (event.to as { percent?: number } | null)?.percent ?? null
+        ])
+    ).toEqual([
+      ['canary', 'grace', 0],
+      ['canary', 'grace', 5],
+      ['canary', 'grace', null]
+    ])
+  })
+
   it('a scheduled watch without rollout plans fails with one clear error', async () => {
     const w = await startWorld(
       { [PROMPT]: promptFile('a') },

@@ -23,6 +23,8 @@ describe('the /promptgate command line', () => {
     ['/promptgate rollback triage', { command: 'rollback', prompt: 'triage' }],
     ['/promptgate rollback triage v2', { command: 'rollback', prompt: 'triage', version: 2 }],
     ['/promptgate pause triage', { command: 'pause', prompt: 'triage' }],
+    ['/promptgate resume triage', { command: 'resume', prompt: 'triage' }],
+    ['/promptgate abort prompts/triage.prompt.yml', { command: 'abort', prompt: 'prompts/triage.prompt.yml' }],
     [
       '  /promptgate \t promote   triage  \nignored: /promptgate canary x 100%',
       { command: 'promote', prompt: 'triage' }
@@ -69,7 +71,9 @@ describe('the /promptgate command line', () => {
     ['/promptgate canary triage 5% 6%', /Only a version/],
     ['/promptgate canary triage', /needs a percentage/],
     ['/promptgate promote triage 5%', /takes no percentage/],
-    ['/promptgate pause triage v2', /takes no version/]
+    ['/promptgate pause triage v2', /takes no version/],
+    ['/promptgate abort triage v2', /`abort` takes no version/],
+    ['/promptgate resume triage 5%', /`resume` takes no percentage/]
   ])('%j is refused: %s', (body, reason) => {
     const line = parseCommandLine(body)
     expect(line).toMatchObject({ status: 'invalid', reason: expect.stringMatching(reason) })
