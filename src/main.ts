@@ -39,6 +39,8 @@ import { publishFromWorkflowRun } from './github/publish-mode.js'
 import { Publisher } from './github/publisher.js'
 import { readInputs, type ActionInputs } from './inputs.js'
 import { openAutoCanaries, trustedRollout, watchFromWorkflow } from './github/rollout-run.js'
+import { noteRolloutDecision } from './github/deployments.js'
+import { promptStem } from './registry/resolve.js'
 import { providersNamedInConfig } from './config/named-providers.js'
 import {
   runPipeline,
@@ -466,6 +468,17 @@ async function runRolloutWatch(inputs: ActionInputs, octokit: Octokit, payload: 
     logUrl: runUrl(),
     warn: core.warning
   })
+  if (!inputs.deployments) return
+  for (const { prompt, line } of watched.unmoved) {
+    const noted = await noteRolloutDecision(octokit, {
+      ...at,
+      prompt,
+      promptName: promptStem(prompt),
+      line,
+      ...(runUrl() ? { logUrl: runUrl() } : {})
+    })
+    if (noted?.status === 'failed') core.warning(noted.warning)
+  }
 }
 
 function repositoryOf(payload: unknown): RepositoryRef {

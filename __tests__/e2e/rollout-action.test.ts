@@ -153,6 +153,44 @@ describe('the action runs the rollout leg', () => {
     expect(w.github.unhandled()).toEqual([])
   })
 
+  it("a watch that holds notes its decision on the canary's Deployment, in place", async () => {
+    const w = await startWorld(
+      { [PROMPT]: promptFile('Label the issue bug or feature.'), [CONFIG]: config },
+      { [PROMPT]: promptFile('Label the issue bug or feature, tersely.'), [CONFIG]: config },
+      { token: TOKEN, respond, gitDatabase: true }
+    )
+    const inputs = { registry: 'true', deployments: 'true' }
+    expectPassed(await w.run({ eventName: 'push', payload: push(undefined, w.repo.baseSha), inputs }))
+    expectPassed(await w.run({ eventName: 'push', payload: push(w.repo.baseSha, w.repo.headSha), inputs }))
+    const canaryDeployments = () =>
+      w.github.state.deployments.filter(d => d.environment === 'prompt/triage/canary')
+    expect(canaryDeployments()).toHaveLength(1)
+    const channels = snapshot(w).prompts[PROMPT]!.channels
+    const at = new Date(Date.parse(String(events(w).at(-1)?.at)) + 1000).toISOString()
+    const line = (digest: string) =>
+      JSON.stringify({ at, prompt: PROMPT, digest, guardrail: 'negative feedback', bad: 1, total: 10 })
+    writeFileSync(
+      join(w.repo.dir, 'metrics.ndjson'),
+      `${line(channels.stable!.digest)}\n${line(channels.canary!.digest)}\n`
+    )
+    await new Promise(resolve => setTimeout(resolve, 1500))
+
+    const watched = await w.run({
+      eventName: 'schedule',
+      payload: {},
+      inputs: { deployments: 'true' },
+      env: { GITHUB_SHA: w.repo.headSha }
+    })
+    expectPassed(watched)
+    expect(snapshot(w).prompts[PROMPT]!.channels.canary).toMatchObject({ version: 2, percent: 5 })
+    expect(canaryDeployments()).toHaveLength(1)
+    const last = canaryDeployments()[0]!.statuses.at(-1)
+    expect(last?.state).toBe('in_progress')
+    expect(last?.description).toMatch(/^stage 5%: hold: /)
+    expect(last?.description.length).toBeLessThanOrEqual(140)
+    expect(w.github.unhandled()).toEqual([])
+  })
+
   it('pauses, resumes and aborts the canary from workflow_dispatch', async () => {
     const w = await startWorld(
       { [PROMPT]: promptFile('Label the issue bug or feature.'), [CONFIG]: config },

@@ -36,6 +36,7 @@ export interface FakeDeployment {
 
 interface DeploymentContext {
   params: Record<string, string>
+  query: Record<string, string>
   body: unknown
 }
 
@@ -113,6 +114,17 @@ export function createDeployments(deps: DeploymentDeps) {
   }
 
   const handlers: Record<string, (context: DeploymentContext) => Promise<GitReply>> = {
+    // Newest first, as GitHub lists them; `environment` filters, `per_page` (at most 100) bounds the page.
+    'GET /repos/{owner}/{repo}/deployments': async ({ params, query }) => {
+      const documentation = `${docs}/deployments/deployments#list-deployments`
+      if (!deps.isThisRepo(params)) return deps.error(404, 'Not Found', documentation)
+      const perPage = Math.min(100, Math.max(1, Number.parseInt(query.per_page ?? '', 10) || 30))
+      const listed = [...deps.deployments()]
+        .reverse()
+        .filter(deployment => query.environment === undefined || deployment.environment === query.environment)
+        .slice(0, perPage)
+      return { status: 200, json: listed.map(deploymentJson) }
+    },
     'POST /repos/{owner}/{repo}/deployments': async ({ params, body }) => {
       const documentation = `${docs}/deployments/deployments#create-a-deployment`
       if (!deps.isThisRepo(params)) return deps.error(404, 'Not Found', documentation)

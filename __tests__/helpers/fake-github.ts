@@ -268,6 +268,7 @@ export const fakeGitHubRoutes = [
   { method: 'POST', path: '/repos/{owner}/{repo}/git/commits' },
   { method: 'POST', path: '/repos/{owner}/{repo}/git/refs' },
   { method: 'PATCH', path: '/repos/{owner}/{repo}/git/refs/{ref}' },
+  { method: 'GET', path: '/repos/{owner}/{repo}/deployments' },
   { method: 'POST', path: '/repos/{owner}/{repo}/deployments' },
   { method: 'POST', path: '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses' }
 ] as const

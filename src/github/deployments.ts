@@ -107,3 +107,52 @@ function failed(move: ChannelMove, environment: string, detail: string): MirrorO
       `(environment ${environment}) failed: ${detail}`
   }
 }
+
+export interface RolloutDecisionNote {
+  owner: string
+  repo: string
+  prompt: string
+  promptName: string
+  /** One line: "stage 5%: hold: too little traffic to decide ...". */
+  line: string
+  logUrl?: string
+}
+
+/**
+ * A watch that decided without moving a channel (a hold) adds a status to the canary's current
+ * Deployment, so its environment shows the last decision in place. No canary Deployment: nothing to do.
+ */
+export async function noteRolloutDecision(
+  octokit: Octokit,
+  note: RolloutDecisionNote
+): Promise<MirrorOutcome | undefined> {
+  const environment = environmentFor(note.promptName, 'canary')
+  try {
+    const { data } = await octokit.rest.repos.listDeployments({
+      owner: note.owner,
+      repo: note.repo,
+      environment,
+      per_page: 1
+    })
+    const current = data[0]
+    if (!current) return undefined
+    await octokit.rest.repos.createDeploymentStatus({
+      owner: note.owner,
+      repo: note.repo,
+      deployment_id: current.id,
+      state: 'in_progress',
+      description: note.line.slice(0, descriptionLimit),
+      environment,
+      ...(note.logUrl ? { log_url: note.logUrl } : {}),
+      auto_inactive: false
+    })
+    return { status: 'mirrored', deploymentId: current.id, environment }
+  } catch (error) {
+    const status = httpStatus(error)
+    const said = status === undefined ? errorMessage(error) : `${status}: ${apiMessage(error)}`
+    return {
+      status: 'failed',
+      warning: `The decision on ${note.prompt} is written, but noting it on its canary Deployment (${environment}) failed: ${said}.`
+    }
+  }
+}

@@ -37,6 +37,8 @@ export interface ScheduledWatch {
   summary: string
   sha?: string
   moves: ChannelMovedEvent[]
+  /** The decisions that moved nothing (holds), one line each, for the canary's Deployment. */
+  unmoved: { prompt: string; line: string }[]
 }
 
 /**
@@ -58,8 +60,20 @@ export async function watchFromWorkflow(
     decide,
     actor: options.actor
   })
-  const moves = outcome.prompts.flatMap(prompt => (prompt.status === 'decided' ? prompt.moves : []))
-  return { summary: renderWatch(outcome.prompts), moves, ...(outcome.sha ? { sha: outcome.sha } : {}) }
+  const decided = outcome.prompts.flatMap(prompt => (prompt.status === 'decided' ? [prompt] : []))
+  const moves = decided.flatMap(prompt => prompt.moves)
+  const unmoved = decided
+    .filter(prompt => prompt.moves.length === 0)
+    .map(({ prompt, record }) => ({
+      prompt,
+      line: `stage ${record.stage}%: ${record.decision}: ${record.reason}`
+    }))
+  return {
+    summary: renderWatch(outcome.prompts),
+    moves,
+    unmoved,
+    ...(outcome.sha ? { sha: outcome.sha } : {})
+  }
 }
 
 /**
