@@ -1,9 +1,16 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { eventPayload, issueCommentPayload, pullRequestPayload } from '../helpers/payloads.js'
+import {
+  branchEvents,
+  branchSnapshot,
+  expectPassed,
+  labelByKeyword,
+  pushPayload,
+  triagePrompt
+} from '../helpers/registry-branch.js'
 import { closeWorlds, startWorld, type World, type WorldOptions } from '../helpers/world.js'
 import type { FakeRole } from '../helpers/fake-github.js'
-import type { ActionRun } from '../helpers/run-action.js'
 
 afterEach(closeWorlds)
 // Each test spawns the bundled action a few times; a registration writes through throttled Git Database calls.
@@ -13,29 +20,11 @@ const TOKEN = 'ghs_registryActionToken'
 const PROMPT = 'prompts/triage.prompt.yml'
 const BRANCH = 'promptgate/registry'
 
-const promptFile = (instruction: string) => `name: Triage
-model: openai/gpt-4o-mini
-messages:
-  - role: system
-    content: ${instruction}
-  - role: user
-    content: "{{title}}"
-testData:
-  - { title: "app crashes on start", expected: bug }
-  - { title: "add dark mode", expected: feature }
-  - { title: "crash when saving", expected: bug }
-evaluators:
-  - name: label
-    string:
-      contains: "{{expected}}"
-`
+const promptFile = (instruction: string) => triagePrompt(instruction)
 const V1 = promptFile('Label the issue bug or feature.')
 const V2 = promptFile('Label the issue bug or feature, and be brief.')
 
-/** "bug"/"feature" by a keyword: both versions score 1. */
-function respond(request: { messages: { role: string; content: string }[] }): string {
-  return (request.messages.at(-1)?.content ?? '').includes('crash') ? 'bug' : 'feature'
-}
+const respond = labelByKeyword
 
 function world(options: Partial<WorldOptions> = {}): Promise<World> {
   return startWorld(
@@ -58,38 +47,9 @@ function hasBranch(w: World): boolean {
   }
 }
 
-/** The real push example, to the default branch, from `before` (undefined: a new branch) to `after`. */
-function push(before: string | undefined, after: string): unknown {
-  const payload = eventPayload('push') as {
-    ref: string
-    before: string
-    after: string
-    repository: { default_branch: string }
-  }
-  payload.ref = `refs/heads/${payload.repository.default_branch}`
-  payload.before = before ?? '0'.repeat(40)
-  payload.after = after
-  return payload
-}
-
-interface Snapshot {
-  prompts: Record<
-    string,
-    { channels: Record<string, { version: number; digest: string; percent?: number } | undefined> }
-  >
-}
-
-const snapshot = (w: World): Snapshot => JSON.parse(git(w, 'show', `${BRANCH}:snapshot.json`)) as Snapshot
-const events = (w: World): Record<string, unknown>[] =>
-  git(w, 'show', `${BRANCH}:events.ndjson`)
-    .split('\n')
-    .filter(Boolean)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-
-/** Fails with what the step printed unless it passed. */
-function expectPassed(run: ActionRun): void {
-  expect({ exitCode: run.exitCode, stdout: run.stdout }).toEqual({ exitCode: 0, stdout: run.stdout })
-}
+const push = pushPayload
+const snapshot = (w: World) => branchSnapshot(w.repo.dir)
+const events = (w: World): Record<string, unknown>[] => branchEvents(w.repo.dir)
 
 /** What each request wrote to GitHub (anything but a read). */
 const writes = (w: World) => w.github.requests.filter(request => request.method !== 'GET')

@@ -2,27 +2,13 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js'
 import { createTwoCommitRepo, type TwoCommitRepo } from '../helpers/git-repo.js'
+import { triagePrompt } from '../helpers/registry-branch.js'
 import { runCli } from '../helpers/run-cli.js'
 
 const PROMPT = 'prompts/triage.prompt.yml'
 const BRANCH = 'promptgate/registry'
 
-const promptFile = (instruction: string) => `name: Triage
-model: openai/gpt-4o-mini
-messages:
-  - role: system
-    content: ${instruction}
-  - role: user
-    content: "{{title}}"
-testData:
-  - { title: "app crashes on start", expected: bug }
-  - { title: "add dark mode", expected: feature }
-  - { title: "crash when saving", expected: bug }
-evaluators:
-  - name: label
-    string:
-      contains: "{{expected}}"
-`
+const promptFile = triagePrompt
 
 /** "bug"/"feature" by a keyword, unless the system prompt says "shout", which breaks the answers. */
 function respond(request: { messages: { role: string; content: string }[] }): string {
@@ -37,7 +23,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.()
 })
 
-async function setUp(): Promise<{ repo: TwoCommitRepo; model: FakeOpenAI; git: (...args: string[]) => string }> {
+async function setUp(): Promise<{
+  repo: TwoCommitRepo
+  model: FakeOpenAI
+  git: (...args: string[]) => string
+}> {
   const repo = createTwoCommitRepo(
     { [PROMPT]: promptFile('Label the issue bug or feature.') },
     { [PROMPT]: promptFile('Label the issue bug or feature, and shout.') }
@@ -87,7 +77,9 @@ describe('promptgate registry on a local repository', () => {
       }
     })
 
-    expect((await registry(repo, model, 'canary', 'Triage', '5')).stdout).toBe(`${PROMPT}: canary none → v2 at 5%\n`)
+    expect((await registry(repo, model, 'canary', 'Triage', '5')).stdout).toBe(
+      `${PROMPT}: canary none → v2 at 5%\n`
+    )
     const flags = JSON.parse(git('show', `${BRANCH}:flags.flagd.json`)).flags[PROMPT]
     expect(flags.targeting.fractional).toEqual([
       [v2.digest, 500],
@@ -104,8 +96,14 @@ describe('promptgate registry on a local repository', () => {
     expect(shown.stdout).toContain('ada  stable v2 → v1: rolled back to v1')
     const json = JSON.parse((await registry(repo, model, 'show', PROMPT, '--json')).stdout)
     expect(json.prompts[PROMPT].channels).toMatchObject({ stable: { version: 1 }, latest: { version: 2 } })
-    expect(json.prompts[PROMPT].versions.map((version: { version: number }) => version.version)).toEqual([1, 2])
-    expect(json.prompts[PROMPT].events.at(-1)).toMatchObject({ type: 'channel_moved', actor: 'ada', channel: 'stable' })
+    expect(json.prompts[PROMPT].versions.map((version: { version: number }) => version.version)).toEqual([
+      1, 2
+    ])
+    expect(json.prompts[PROMPT].events.at(-1)).toMatchObject({
+      type: 'channel_moved',
+      actor: 'ada',
+      channel: 'stable'
+    })
 
     expect(git('rev-parse', '--abbrev-ref', 'HEAD')).toBe('main')
     expect(git('status', '--porcelain')).toBe('')
@@ -137,7 +135,11 @@ describe('promptgate registry on a local repository', () => {
       [['register', 'prompts/missing.prompt.yml'], 'prompts/missing.prompt.yml is not a prompt at HEAD']
     ] as const) {
       const run = await registry(repo, model, ...args)
-      expect({ args, code: run.code, stderr: run.stderr }).toEqual({ args, code: 2, stderr: expect.stringContaining(message) })
+      expect({ args, code: run.code, stderr: run.stderr }).toEqual({
+        args,
+        code: 2,
+        stderr: expect.stringContaining(message)
+      })
       expect(run.stderr).not.toMatch(/\n\s+at /)
     }
   })
@@ -149,6 +151,8 @@ describe('promptgate registry on a local repository', () => {
     const run = await registry(repo, down, 'register')
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('nothing was registered')
-    expect(() => execFileSync('git', ['rev-parse', '--verify', '--quiet', BRANCH], { cwd: repo.dir })).toThrow()
+    expect(() =>
+      execFileSync('git', ['rev-parse', '--verify', '--quiet', BRANCH], { cwd: repo.dir })
+    ).toThrow()
   })
 })

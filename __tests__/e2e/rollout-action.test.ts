@@ -2,8 +2,15 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { eventPayload } from '../helpers/payloads.js'
-import type { ActionRun } from '../helpers/run-action.js'
+import {
+  branchEvents,
+  branchSnapshot,
+  expectPassed,
+  labelByKeyword,
+  pushPayload,
+  REGISTRY_BRANCH as BRANCH,
+  triagePrompt
+} from '../helpers/registry-branch.js'
 import { closeWorlds, startWorld, type World } from '../helpers/world.js'
 
 afterEach(closeWorlds)
@@ -11,24 +18,7 @@ jest.setTimeout(120_000)
 
 const TOKEN = 'ghs_rolloutActionToken'
 const PROMPT = 'prompts/triage.prompt.yml'
-const BRANCH = 'promptgate/registry'
 const CONFIG = '.github/promptgate.yml'
-
-const promptFile = (instruction: string) => `name: Triage
-model: openai/gpt-4o-mini
-messages:
-  - role: system
-    content: ${instruction}
-  - role: user
-    content: "{{title}}"
-testData:
-  - { title: "app crashes on start", expected: bug }
-  - { title: "add dark mode", expected: feature }
-evaluators:
-  - name: label
-    string:
-      contains: "{{expected}}"
-`
 
 const config = `version: 1
 rollout:
@@ -47,42 +37,15 @@ rollout:
           max_relative_increase: 0.10
 `
 
-const respond = (request: { messages: { content: string }[] }) =>
-  (request.messages.at(-1)?.content ?? '').includes('crash') ? 'bug' : 'feature'
-
 function git(w: World, ...args: string[]): string {
   return execFileSync('git', args, { cwd: w.repo.dir, encoding: 'utf8' }).trim()
 }
 
-function push(before: string | undefined, after: string): unknown {
-  const payload = eventPayload('push') as {
-    ref: string
-    before: string
-    after: string
-    repository: { default_branch: string }
-  }
-  payload.ref = `refs/heads/${payload.repository.default_branch}`
-  payload.before = before ?? '0'.repeat(40)
-  payload.after = after
-  return payload
-}
-
-const snapshot = (w: World) =>
-  JSON.parse(git(w, 'show', `${BRANCH}:snapshot.json`)) as {
-    prompts: Record<
-      string,
-      { channels: Record<string, { version: number; digest: string; percent?: number } | undefined> }
-    >
-  }
-const events = (w: World) =>
-  git(w, 'show', `${BRANCH}:events.ndjson`)
-    .split('\n')
-    .filter(Boolean)
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-
-function expectPassed(run: ActionRun): void {
-  expect({ exitCode: run.exitCode, stdout: run.stdout }).toEqual({ exitCode: 0, stdout: run.stdout })
-}
+const respond = labelByKeyword
+const push = pushPayload
+const promptFile = (instruction: string) => triagePrompt(instruction, 2)
+const snapshot = (w: World) => branchSnapshot(w.repo.dir)
+const events = (w: World) => branchEvents(w.repo.dir)
 
 describe('the action runs the rollout leg', () => {
   it('opens stage one on merge (auto_canary), and a scheduled watch rolls a regressing canary back', async () => {
