@@ -304,6 +304,43 @@ async function decideOverrideFor(
 }
 
 /**
+ * A push to the default branch, evaluated as the maintainers' own (their config, their providers):
+ * the job summary and the verdict output; nothing to comment on.
+ */
+async function evaluatePush(
+  state: RunState,
+  inputs: ActionInputs,
+  octokit: Octokit,
+  push: DefaultBranchPush,
+  source: ChangeSource,
+  secrets: string[]
+): Promise<PipelineOutcome> {
+  if (state.cache) state.cache.namespace = { event: 'push', branch: push.branch }
+  const publisher = (state.publisher = new Publisher(inputs, octokit, undefined, secrets))
+  state.context = { verdict: 'error', runUrl: runUrl(), headSha: push.sha }
+  // The default branch's own config is the maintainers', like the base config under pull_request_target.
+  const outcome = await runPipeline(
+    pipelineOptions(inputs, source, state.cache, {
+      trustedConfigOnly: true,
+      trustedProviders: { reason: 'On a push', whose: "the default branch's" },
+      secrets
+    })
+  )
+  showWarnings(outcome.warnings)
+  const { verdict } = outcome.comparison
+  state.comparison = outcome.comparison
+  state.context = {
+    ...state.context,
+    verdict,
+    ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {})
+  }
+  await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
+  core.setOutput('verdict', verdict)
+  if (verdict === 'error') gate({ verdict }, inputs, outcome.comparison)
+  return outcome
+}
+
+/**
  * A push to the default branch: every prompt runs once, head side only, so the result cache holds
  * the base side of the pull requests opened against it. Nothing to gate; only errors fail.
  */
@@ -315,31 +352,12 @@ async function warmCache(
   secrets: string[]
 ): Promise<void> {
   const push = readDefaultBranchPush(payload)
-  if (state.cache) state.cache.namespace = { event: 'push', branch: push.branch }
   if (!state.cache)
     core.notice('promptgate: the cache input is off, so a push evaluates nothing worth keeping')
-  const publisher = (state.publisher = new Publisher(inputs, octokit, undefined, secrets))
-  state.context = { verdict: 'error', runUrl: runUrl(), headSha: push.sha }
   const source = createSnapshotSource(octokit, push, { warn: core.warning })
-  // The default branch's own config is the maintainers', like the base config under pull_request_target.
-  const outcome = await runPipeline(
-    pipelineOptions(inputs, source, state.cache, {
-      trustedConfigOnly: true,
-      trustedProviders: { reason: 'On a push', whose: "the default branch's" },
-      secrets
-    })
-  )
-  showWarnings(outcome.warnings)
-  const { verdict } = outcome.comparison
-  state.context = {
-    ...state.context,
-    verdict,
-    ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {})
-  }
-  await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
-  core.setOutput('verdict', verdict)
-  if (verdict === 'error') gate({ verdict }, inputs, outcome.comparison)
-  else core.info(`promptgate: evaluated ${push.branch} at ${push.sha.slice(0, 7)} for the result cache`)
+  const outcome = await evaluatePush(state, inputs, octokit, push, source, secrets)
+  if (outcome.comparison.verdict !== 'error')
+    core.info(`promptgate: evaluated ${push.branch} at ${push.sha.slice(0, 7)} for the result cache`)
 }
 
 /** How a push's changes are read: the local history when the checkout has both commits, else the API. */
@@ -369,28 +387,8 @@ async function registerOnPush(
   secrets: string[]
 ): Promise<void> {
   const push = readDefaultBranchPush(payload)
-  if (state.cache) state.cache.namespace = { event: 'push', branch: push.branch }
-  const publisher = (state.publisher = new Publisher(inputs, octokit, undefined, secrets))
-  state.context = { verdict: 'error', runUrl: runUrl(), headSha: push.sha }
-  const outcome = await runPipeline(
-    pipelineOptions(inputs, await pushSource(octokit, push), state.cache, {
-      trustedConfigOnly: true,
-      trustedProviders: { reason: 'On a push', whose: "the default branch's" },
-      secrets
-    })
-  )
-  showWarnings(outcome.warnings)
-  const { verdict } = outcome.comparison
-  state.comparison = outcome.comparison
-  state.context = {
-    ...state.context,
-    verdict,
-    ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {})
-  }
-  await publisher.all({ comparison: outcome.comparison, context: state.context }, { createComment: false })
-  core.setOutput('verdict', verdict)
-  if (verdict === 'error') {
-    gate({ verdict }, inputs, outcome.comparison)
+  const outcome = await evaluatePush(state, inputs, octokit, push, await pushSource(octokit, push), secrets)
+  if (outcome.comparison.verdict === 'error') {
     core.error(
       'promptgate: nothing was registered, because the scores of a version are unknown when its calls fail'
     )
@@ -415,29 +413,38 @@ async function registerOnPush(
   if (lines.length === 0) core.info('promptgate: the push changed no prompt; nothing to register')
   if (registered.sha) {
     core.setOutput('registry-commit', registered.sha)
-    await core.summary
-      .addHeading('Registered prompt versions', 3)
-      .addList(lines)
-      .write()
-      .catch(error => core.debug(`could not write the job summary: ${errorMessage(error)}`))
-    await mirrorMoves(octokit, registered.moves, registered.sha, {
-      at: push,
-      enabled: inputs.deployments,
-      logUrl: runUrl(),
-      warn: core.warning
-    })
+    await writeSummary(summary => summary.addHeading('Registered prompt versions', 3).addList(lines))
+    await mirror(octokit, inputs, push, registered.moves, registered.sha)
   }
   const canaries = await openAutoCanaries(store, outcome.config?.rollout, registered.outcomes, actorOf(push))
   for (const summary of canaries.summaries) core.info(`promptgate: auto_canary: ${summary}`)
   if (canaries.sha) {
     core.setOutput('registry-commit', canaries.sha)
-    await mirrorMoves(octokit, canaries.moves, canaries.sha, {
-      at: push,
-      enabled: inputs.deployments,
-      logUrl: runUrl(),
-      warn: core.warning
-    })
+    await mirror(octokit, inputs, push, canaries.moves, canaries.sha)
   }
+}
+
+/** Appends to the job summary; a summary that cannot be written never fails a finished move. */
+async function writeSummary(build: (summary: typeof core.summary) => typeof core.summary): Promise<void> {
+  await build(core.summary)
+    .write()
+    .catch(error => core.debug(`could not write the job summary: ${errorMessage(error)}`))
+}
+
+/** With `deployments: true`, the moves a registry commit made, as Deployments. */
+function mirror(
+  octokit: Octokit,
+  inputs: ActionInputs,
+  at: RepositoryRef,
+  moves: Parameters<typeof mirrorMoves>[1],
+  sha: string | undefined
+): Promise<void> {
+  return mirrorMoves(octokit, moves, sha, {
+    at,
+    enabled: inputs.deployments,
+    logUrl: runUrl(),
+    warn: core.warning
+  })
 }
 
 function actorOf(push: DefaultBranchPush): string {
@@ -457,17 +464,10 @@ async function runRolloutWatch(inputs: ActionInputs, octokit: Octokit, payload: 
   })
   core.info(watched.summary)
   if (watched.sha) core.setOutput('registry-commit', watched.sha)
-  await core.summary
-    .addHeading('promptgate rollout watch', 3)
-    .addCodeBlock(watched.summary)
-    .write()
-    .catch(error => core.debug(`could not write the job summary: ${errorMessage(error)}`))
-  await mirrorMoves(octokit, watched.moves, watched.sha, {
-    at,
-    enabled: inputs.deployments,
-    logUrl: runUrl(),
-    warn: core.warning
-  })
+  await writeSummary(summary =>
+    summary.addHeading('promptgate rollout watch', 3).addCodeBlock(watched.summary)
+  )
+  await mirror(octokit, inputs, at, watched.moves, watched.sha)
   if (!inputs.deployments) return
   for (const { prompt, line } of watched.unmoved) {
     const noted = await noteRolloutDecision(octokit, {
@@ -505,17 +505,10 @@ async function runDispatchedCommand(inputs: ActionInputs, octokit: Octokit, payl
   const outcome = await runCommand(store, inputs.command, process.env.GITHUB_ACTOR ?? 'unknown')
   core.info(`promptgate: ${outcome.summary}`)
   if (outcome.sha) core.setOutput('registry-commit', outcome.sha)
-  await core.summary
-    .addHeading(`promptgate ${inputs.command.command}`, 3)
-    .addRaw(outcome.summary, true)
-    .write()
-    .catch(error => core.debug(`could not write the job summary: ${errorMessage(error)}`))
-  await mirrorMoves(octokit, outcome.events, outcome.sha, {
-    at,
-    enabled: inputs.deployments,
-    logUrl: runUrl(),
-    warn: core.warning
-  })
+  await writeSummary(summary =>
+    summary.addHeading(`promptgate ${inputs.command?.command ?? ''}`, 3).addRaw(outcome.summary, true)
+  )
+  await mirror(octokit, inputs, at, outcome.events, outcome.sha)
 }
 
 /** issue_comment: `/promptgate <command> <prompt> [vN] [N%]` from a user with write permission. */
@@ -553,12 +546,7 @@ async function runCommentCommand(inputs: ActionInputs, octokit: Octokit, payload
   if (outcome.sha) core.setOutput('registry-commit', outcome.sha)
   const where = outcome.sha ? ` (registry commit ${outcome.sha.slice(0, 7)})` : ''
   await reply(`promptgate ${read.command} by ${read.actor}: ${outcome.summary}${where}`)
-  await mirrorMoves(octokit, outcome.events, outcome.sha, {
-    at: read.target,
-    enabled: inputs.deployments,
-    logUrl: runUrl(),
-    warn: core.warning
-  })
+  await mirror(octokit, inputs, read.target, outcome.events, outcome.sha)
 }
 
 export async function run(): Promise<void> {

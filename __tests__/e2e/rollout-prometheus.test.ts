@@ -3,15 +3,13 @@
  * that serves feedback counters for each version's digest, as a service instrumented per the README would.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { registerVersions } from '../../src/registry/commands.js'
 import { createLocalRegistryStore } from '../../src/registry/local-store.js'
 import { startPrometheus, waitFor, type RealPrometheus } from '../helpers/prometheus.js'
+import { configuredRepository } from '../helpers/registry-branch.js'
 import { runCli } from '../helpers/run-cli.js'
 
 const BRANCH = 'promptgate/registry'
@@ -73,18 +71,8 @@ afterAll(async () => {
 })
 
 async function repository() {
-  const dir = mkdtempSync(join(tmpdir(), 'promptgate-rollout-'))
+  const { dir, git } = configuredRepository(CONFIG, 'promptgate-rollout-')
   dirs.push(dir)
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', ...args], {
-      cwd: dir,
-      encoding: 'utf8'
-    }).trim()
-  git('init', '-q', '-b', 'main')
-  mkdirSync(join(dir, '.github'))
-  writeFileSync(join(dir, '.github', 'promptgate.yml'), CONFIG)
-  git('add', '.')
-  git('commit', '-q', '-m', 'config')
   const store = await createLocalRegistryStore(dir, BRANCH)
   const digests: Record<string, { stable: string; canary: string }> = {}
   for (const prompt of [REGRESSED, HEALTHY]) {

@@ -1,12 +1,10 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { registerVersions } from '../../src/registry/commands.js'
 import { createLocalRegistryStore } from '../../src/registry/local-store.js'
+import { configuredRepository } from '../helpers/registry-branch.js'
 import { runCli } from '../helpers/run-cli.js'
 
 // Each test spawns git (and the CLI) many times; a loaded 2-core machine needs more than jest's 5 s.
@@ -31,18 +29,8 @@ const dirs: string[] = []
 afterAll(() => dirs.forEach(dir => rmSync(dir, { recursive: true, force: true })))
 
 async function repository() {
-  const dir = mkdtempSync(join(tmpdir(), 'promptgate-stages-'))
+  const { dir, git } = configuredRepository(CONFIG, 'promptgate-stages-')
   dirs.push(dir)
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', ...args], {
-      cwd: dir,
-      encoding: 'utf8'
-    }).trim()
-  git('init', '-q', '-b', 'main')
-  mkdirSync(join(dir, '.github'))
-  writeFileSync(join(dir, '.github', 'promptgate.yml'), CONFIG)
-  git('add', '.')
-  git('commit', '-q', '-m', 'config')
   const store = await createLocalRegistryStore(dir, BRANCH)
   for (const prompt of [PLANNED, UNPLANNED])
     for (const text of ['one', 'two']) {

@@ -4,6 +4,9 @@
  */
 import { expect } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { eventPayload } from './payloads.js'
 import type { ActionRun } from './run-action.js'
 
@@ -74,4 +77,20 @@ export const branchEvents = (dir: string): Record<string, unknown>[] =>
 /** Fails with what the step printed unless it passed. */
 export function expectPassed(run: ActionRun): void {
   expect({ exitCode: run.exitCode, stdout: run.stdout }).toEqual({ exitCode: 0, stdout: run.stdout })
+}
+
+/** A real repository whose one commit holds `.github/promptgate.yml`; `git` runs in it as a test user. */
+export function configuredRepository(config: string, prefix = 'promptgate-rollout-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', ...args], {
+      cwd: dir,
+      encoding: 'utf8'
+    }).trim()
+  git('init', '-q', '-b', 'main')
+  mkdirSync(join(dir, '.github'))
+  writeFileSync(join(dir, '.github', 'promptgate.yml'), config)
+  git('add', '.')
+  git('commit', '-q', '-m', 'config')
+  return { dir, git }
 }
