@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js'
 import { digestHex } from './digest.js'
 import { previousStable, type RegistryHistory } from './state.js'
 import { REGISTRY_FILES, type RegistrySnapshot, type SnapshotPrompt, type VersionRecord } from './types.js'
@@ -28,7 +29,12 @@ export async function compileSnapshot(
     for (const pointer of pointed) {
       if (versions[pointer.digest]) continue
       const record = await lookUp(pointer.digest)
-      if (!record) throw new Error(`${versionPath(pointer.digest)} is missing for ${id} v${pointer.version}`)
+      if (!record) {
+        throw new UserError(
+          `${versionPath(pointer.digest)} is missing, but the events point ${id} v${pointer.version} at it; restore the file from the registry branch's history.`,
+          { file: versionPath(pointer.digest) }
+        )
+      }
       versions[pointer.digest] = {
         version: record.version,
         commit: record.commit,

@@ -183,3 +183,12 @@ describe('the runtime loader on what the registry compiles', () => {
     }
   })
 })
+
+describe('a registry whose events point at a missing version file', () => {
+  it('is an error naming the file and what to do, not a snapshot without the version', async () => {
+    const [v1] = versions(1) as [VersionRecord]
+    await expect(compile([moved('stable', v1)], [])).rejects.toThrow(
+      `versions/${v1.digest.slice(7)}.json is missing, but the events point ${PROMPT} v1 at it; restore the file`
+    )
+  })
+})
